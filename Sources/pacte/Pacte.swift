@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+import PacteCore
+
+@main
+struct Pacte: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pacte",
+        abstract: "Pacte : conventions de partenariat pour le développement économique.",
+        version: "0.1.0",
+        subcommands: [PlanCommand.self]
+    )
+}
+
+/// Writes a French message on standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
