@@ -28,7 +28,8 @@ public struct Siren: Hashable, Sendable, Comparable, CustomStringConvertible {
 }
 
 /// A SIRET: SIREN + 5-digit establishment number (NIC), Luhn over all 14 digits. La Poste
-/// (SIREN 356000000) is the known exception: its SIRETs have a digit sum divisible by 5.
+/// (SIREN 356000000) is the known exception: its SIRETs have a digit sum divisible by 5, except the
+/// head office, 356 000 000 00048, which follows Luhn (digit sum 26).
 public struct Siret: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let digits: String
     /// The SIREN of the company this establishment belongs to.
@@ -46,7 +47,8 @@ public struct Siret: Hashable, Sendable, Comparable, CustomStringConvertible {
             throw IdentifierError(input: text, message: "le SIREN contenu dans ce SIRET n'est pas valide.")
         }
         if sirenPart == Siren.laPoste {
-            guard Luhn.digitSum(compact) % 5 == 0 else {
+            // The head office (356 000 000 00048) follows Luhn; the other establishments follow the digit-sum rule.
+            guard Luhn.digitSum(compact) % 5 == 0 || Luhn.isValid(compact) else {
                 throw IdentifierError(input: text, message: "ce SIRET de La Poste n'est pas valide (la somme de ses chiffres doit être un multiple de 5).")
             }
         } else {
