@@ -142,18 +142,8 @@ public enum CivilDateError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-extension CivilDate: Codable {
+extension CivilDate: TextCodable {
     /// Dates travel as ISO strings, `2020-12-24`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { self = try CivilDate.parse(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(isoString)
-    }
+    public init(codedText: String) throws { self = try CivilDate.parse(codedText) }
+    public var codedText: String { isoString }
 }

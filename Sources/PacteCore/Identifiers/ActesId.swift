@@ -90,17 +90,7 @@ public struct ActesId: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-extension ActesId: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+extension ActesId: TextCodable {
+    public init(codedText: String) throws { try self.init(codedText) }
+    public var codedText: String { description }
 }

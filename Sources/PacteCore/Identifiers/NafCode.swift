@@ -53,19 +53,9 @@ public struct NafCode: Hashable, Sendable, Comparable, CustomStringConvertible {
     }()
 }
 
-extension NafCode: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(code)
-    }
+extension NafCode: TextCodable {
+    public init(codedText: String) throws { try self.init(codedText) }
+    public var codedText: String { code }
 }
 
 /// A minimal RFC 4180 reader (quoted fields, doubled quotes, newlines inside quotes) for the

@@ -69,32 +69,12 @@ public struct Siret: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func < (lhs: Siret, rhs: Siret) -> Bool { lhs.digits < rhs.digits }
 }
 
-extension Siren: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(digits)
-    }
+extension Siren: TextCodable {
+    public init(codedText: String) throws { try self.init(codedText) }
+    public var codedText: String { digits }
 }
 
-extension Siret: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(digits)
-    }
+extension Siret: TextCodable {
+    public init(codedText: String) throws { try self.init(codedText) }
+    public var codedText: String { digits }
 }

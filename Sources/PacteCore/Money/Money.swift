@@ -102,22 +102,10 @@ public struct Money: Hashable, Sendable, Comparable {
     }
 }
 
-extension Money: Codable {
+extension Money: TextCodable {
     /// Amounts travel as decimal strings (`"59975.00"`), never as JSON numbers that a client would read as doubles.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(decimalString: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(decimalString)
-    }
+    public init(codedText: String) throws { try self.init(decimalString: codedText) }
+    public var codedText: String { decimalString }
 }
 
 extension Money: CustomStringConvertible {

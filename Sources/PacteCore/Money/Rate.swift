@@ -94,18 +94,8 @@ public struct RateParseError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 }
 
-extension Rate: Codable {
+extension Rate: TextCodable {
     /// Rates travel as exact strings: `"1/4"`, `"3333/10000"`; any form `parse` reads is accepted.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do { self = try Rate.parse(text) } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode("\(fraction.numerator)/\(fraction.denominator)")
-    }
+    public init(codedText: String) throws { self = try Rate.parse(codedText) }
+    public var codedText: String { "\(fraction.numerator)/\(fraction.denominator)" }
 }

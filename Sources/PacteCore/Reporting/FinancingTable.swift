@@ -45,13 +45,12 @@ public struct FinancingTable: Hashable, Sendable {
         var rows: [Row] = []
         var pendingNotes: [String] = []
         for result in evaluation.actions {
-            let multiYear = result.periods.count > 1
             for period in result.periods {
                 let cells = plan.funders.map { funder in FinancingTable.cell(period.outcomes(for: funder.id)) }
                 let allPending = period.cost.isZero && !period.pendingLines.isEmpty
                 rows.append(Row(
                     label: result.action.displayName, axis: result.action.axis,
-                    year: multiYear || period.year != nil ? period.year : nil,
+                    year: period.year,
                     cost: allPending ? nil : period.cost, hasPendingLines: !period.pendingLines.isEmpty,
                     cells: cells, unfunded: period.unfunded, excess: period.excess))
                 for line in period.pendingLines {
