@@ -268,3 +268,104 @@ import Testing
         #expect(text.contains("[erreur] share-mismatch"))
     }
 }
+
+/// Defects found in review, kept as tests so that they stay fixed.
+@Suite struct ReviewRegressionTests {
+    static func plan(_ json: String) throws -> ConventionPlan { try PlanFile.decode(Data(json.utf8)) }
+
+    @Test("Amounts too large to add up are a French error, not a crash")
+    func overflowIsAnError() throws {
+        let line = CostLine(id: "x", label: "X", pricing: .forfait(Money(cents: .max / 2 + 1)), year: 2023)
+        let other = CostLine(id: "y", label: "Y", pricing: .forfait(Money(cents: .max / 2 + 1)), year: 2024)
+        let plan = ConventionPlan(title: "T", funders: [Funder(id: "a", name: "A")],
+                                  actions: [PlannedAction(code: "1", title: "A", lines: [line, other], shares: [.funder("a", .remainder)])])
+        #expect(throws: PlanError.self) { try plan.evaluate() }
+    }
+
+    @Test("A remainder on a cost that is wholly sur devis is pending, and a gap on partly pending costs is only information")
+    func pendingRemainder() throws {
+        let result = try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"},{"id":"b","name":"B"}],"actions":[{"title":"X","lines":[{"label":"L","onQuote":true}],"shares":[{"funder":"a","percent":"50 %"},{"funder":"b","remainder":true}]}]}"#).evaluate()
+        let remainder = try #require(result.actions[0].periods[0].outcomes.first { $0.funder == "b" })
+        #expect(remainder.amount == nil)
+        #expect(remainder.isPending)
+        #expect(FinancingTable(result).funderHasKnownAmount == [false, false])
+        let fixed = try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","onQuote":true}],"shares":[{"funder":"a","amount":"10 000"}]}]}"#).evaluate()
+        #expect(!fixed.findings.contains { $0.severity == .error })
+        #expect(fixed.findings.contains { $0.code == .shareMismatch && $0.severity == .info })
+    }
+
+    @Test("A share written in another regime than the plan's is refused")
+    func shareRegime() {
+        #expect(throws: PlanFileError.self) {
+            try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"1 000"}],"shares":[{"funder":"a","amount":"1 200 € TTC"}]}]}"#)
+        }
+    }
+
+    @Test("The day rate is checked in the plan's regime")
+    func dayRateAfterConversion() throws {
+        let result = try Self.plan(#"{"title":"T","dayRate":"700 €","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"10 080 € TTC (12 j)"}],"shares":[{"funder":"a","remainder":true}]}]}"#).evaluate()
+        #expect(!result.findings.contains { $0.code == .dayRateOutlier })
+    }
+
+    @Test("Basis lines are a set: order does not matter, duplicates are refused")
+    func basisSet() throws {
+        #expect(throws: PlanFileError.self) {
+            try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"id":"l1","label":"L","amount":"1 000"}],"shares":[{"funder":"a","percent":"50 %","lines":["l1","l1"]}]}]}"#)
+        }
+        let result = try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"},{"id":"b","name":"B"}],"actions":[{"title":"X","lines":[{"id":"l1","label":"L","amount":"0,02"},{"id":"l2","label":"M","amount":"0,03"}],"shares":[{"funder":"a","percent":"50 %","lines":["l1","l2"]},{"funder":"b","percent":"50 %","lines":["l2","l1"]}]}]}"#).evaluate()
+        #expect(result.amount(for: "a") + result.amount(for: "b") == Money(cents: 5))
+        #expect(result.findings.isEmpty)
+    }
+
+    @Test("A stated share amount is compared with the amount before its cap")
+    func statedBeforeCap() throws {
+        let result = try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"},{"id":"b","name":"B"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"50 000"}],"shares":[{"funder":"a","percent":"80 %","stated":"40 000","cap":{"amount":"20 000"}},{"funder":"b","remainder":true}]}]}"#).evaluate()
+        #expect(!result.findings.contains { $0.code == .shareMismatch })
+        #expect(result.amount(for: "a") == .euros(20_000))
+    }
+
+    @Test("Multi-year plans: a line without a year, or a fixed share without a year, is refused")
+    func multiYearAmbiguity() {
+        #expect(throws: PlanFileError.self) {
+            try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"100","year":2023},{"label":"M","amount":"50"}]}]}"#)
+        }
+        #expect(throws: PlanFileError.self) {
+            try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"100","year":2023},{"label":"M","amount":"50","year":2024}],"shares":[{"funder":"a","amount":"150"}]}]}"#)
+        }
+    }
+
+    @Test("Negative shares and caps, and totals for undeclared funders, are refused")
+    func refusedValues() {
+        #expect(throws: PlanFileError.self) {
+            try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"100"}],"shares":[{"funder":"a","amount":"-100"}]}]}"#)
+        }
+        #expect(throws: PlanFileError.self) {
+            try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"100"}],"statedFunderTotals":{"zz":"100"}}]}"#)
+        }
+    }
+
+    @Test("JSON type errors are explained in French")
+    func frenchTypeErrors() {
+        do {
+            _ = try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"100"}],"shares":[{"funder":"a","percent":25}]}]}"#)
+            Issue.record("should fail")
+        } catch {
+            #expect(String(describing: error).contains("attendu du texte entre guillemets"))
+            #expect(!String(describing: error).contains("Expected"))
+        }
+    }
+
+    @Test("Notice before an end of month ends on the last day of the month")
+    func latestNoticeEndOfMonth() throws {
+        let effective = try CivilDate(year: 2024, month: 4, day: 30)
+        #expect(NoticePeriod.months(1).latestNotice(before: effective) == (try CivilDate(year: 2024, month: 3, day: 31)))
+        #expect(NoticePeriod.months(2).latestNotice(before: try CivilDate(year: 2021, month: 12, day: 31)) == (try CivilDate(year: 2021, month: 10, day: 31)))
+        #expect(NoticePeriod.months(1).latestNotice(before: try CivilDate(year: 2024, month: 4, day: 15)) == (try CivilDate(year: 2024, month: 3, day: 15)))
+    }
+
+    @Test("Identifiers: no silent clean-up of an act number, no SIREN 000 000 000")
+    func identifiers() {
+        #expect(throws: IdentifierError.self) { try ActesId("090-249000241-20201217-2020.08.04-DE") }
+        #expect(throws: IdentifierError.self) { try Siren("000000000") }
+    }
+}

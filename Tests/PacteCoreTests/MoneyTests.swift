@@ -23,6 +23,9 @@ import Testing
         ("-1 400 €", -140_000),
         ("3500", 350_000),
         ("59975.00", 5_997_500),
+        ("1 400 € hors taxes", 140_000),
+        ("0,50 €", 50),
+        ("700 €/j", 70_000),
     ])
     func parsesDocumentAmounts(text: String, cents: Int64) throws {
         #expect(try Money(parsing: text) == Money(cents: cents))
@@ -55,15 +58,19 @@ import Testing
     @Test("Ambiguous or malformed input is an error that says why, never a guess", arguments: [
         ("1,400 €", AmountParseError.Reason.ambiguousComma),
         ("1,005 €", .ambiguousComma),
-        ("12,3456 €", .tooManyDecimals(4)),
-        ("1.2345 €", .tooManyDecimals(4)),
+        ("12,3456 €", .tooManyDecimals(found: 4, allowed: 2)),
+        ("1.2345 €", .tooManyDecimals(found: 4, allowed: 2)),
+        ("0.500 €", .irregularGrouping),
+        ("0 500 €", .irregularGrouping),
+        ("012 345 €", .irregularGrouping),
+        ("100 € abc", .unrecognizedText("€ abc")),
         ("1 500 10 000 4 000", .irregularGrouping),
         ("1 40 €", .irregularGrouping),
         ("1 400.000 €", .mixedGroupSeparators),
         ("", .empty),
         ("€", .noDigits),
         ("12 € €", .severalCurrencySigns),
-        ("12 $", .unexpectedCharacter("$")),
+        ("12 $", .unrecognizedText("$")),
         (",50 €", .misplacedSeparator),
         ("1,2,3", .ambiguousComma),
         ("8 400 € (note)", .unknownAnnotation("note")),

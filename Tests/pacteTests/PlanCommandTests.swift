@@ -75,7 +75,7 @@ import Testing
     func badInput() throws {
         let missing = try Self.run(["plan", "examples/nope.json"])
         #expect(missing.status == 2)
-        #expect(missing.error.contains("fichier illisible"))
+        #expect(missing.error.contains("fichier introuvable"))
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("pacte-bad-\(UUID().uuidString).json")
         try Data(#"{"title":"T","funders":[],"actions":[{"title":"X","lines":[{"label":"L","amount":"12,345 €"}]}]}"#.utf8).write(to: temp)
         defer { try? FileManager.default.removeItem(at: temp) }

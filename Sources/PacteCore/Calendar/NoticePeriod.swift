@@ -28,13 +28,17 @@ public struct NoticePeriod: Hashable, Sendable, Codable, CustomStringConvertible
     }
 
     /// The last day on which notice can be given for it to take effect on `effective`
-    /// ("notifiée au moins deux mois avant l'entrée en vigueur").
+    /// ("notifiée au moins deux mois avant l'entrée en vigueur"). When `effective` is the last day
+    /// of its month, so is the answer: notice on 31 March ends one month later on 30 April.
     public func latestNotice(before effective: CivilDate) -> CivilDate {
         switch unit {
-        case .days: effective.adding(days: -count)
-        case .weeks: effective.adding(days: -7 * count)
-        case .months: effective.adding(months: -count)
-        case .years: effective.adding(years: -count)
+        case .days: return effective.adding(days: -count)
+        case .weeks: return effective.adding(days: -7 * count)
+        case .months, .years:
+            let months = unit == .months ? count : 12 * count
+            let start = effective.adding(months: -months)
+            guard effective.isLastDayOfMonth else { return start }
+            return start.adding(days: CivilDate.daysIn(month: start.month, year: start.year) - start.day)
         }
     }
 

@@ -94,6 +94,23 @@ public struct PlanEvaluation: Hashable, Sendable {
     }
 }
 
+extension PlanEvaluation {
+    /// The totals above are summed with `+`; this checks once, with overflow-checked sums, that
+    /// every one of them fits, so that reading them can never trap.
+    func checkTotalsFit() throws(PlanError) {
+        let periods = actions.flatMap(\.periods)
+        var columns: [[Money]] = [periods.map(\.cost), periods.map(\.funded), periods.map(\.unfunded), periods.map(\.excess), periods.map(\.conditional)]
+        for funder in plan.funders {
+            columns.append(periods.map { $0.amount(for: funder.id) })
+        }
+        for column in columns {
+            do { _ = try Money.sum(column) } catch {
+                throw PlanError(location: plan.title, message: "les montants sont trop grands pour être additionnés exactement.")
+            }
+        }
+    }
+}
+
 extension ConventionPlan {
     /// Evaluates every action: costs, shares, gaps, excesses and findings. Throws `PlanError` when
     /// the plan is not well formed (a share names an unknown funder or line, two remainders…).
@@ -110,7 +127,9 @@ extension ConventionPlan {
                 throw PlanError(location: action.displayName, message: "\(error)")
             }
         }
-        return PlanEvaluation(plan: self, actions: results)
+        let evaluation = PlanEvaluation(plan: self, actions: results)
+        try evaluation.checkTotalsFit()
+        return evaluation
     }
 
     /// Checks the structure of the plan; every message is in French and names the action.
@@ -130,8 +149,27 @@ extension ConventionPlan {
                 }
             }
             let periods = action.periods
+            let multiYear = periods.contains { $0 != nil }
+            if multiYear, let line = action.lines.first(where: { $0.year == nil }) {
+                throw PlanError(location: place, message: "la ligne « \(line.label) » n'a pas d'année alors que d'autres lignes en ont une : précisez son année.")
+            }
+            for (funder, _) in action.statedFunderTotals where !seen.contains(funder) {
+                throw PlanError(location: place, message: "total indiqué pour « \(funder) », qui n'est pas un financeur déclaré.")
+            }
             for (index, share) in action.shares.enumerated() {
                 let label = "part n° \(index + 1)"
+                if case .fixed(let amount) = share.size, amount.isNegative {
+                    throw PlanError(location: place, message: "\(label) : un montant de part ne peut pas être négatif.")
+                }
+                if case .amount(let limit)? = share.cap?.limit, limit.isNegative {
+                    throw PlanError(location: place, message: "\(label) : un plafond ne peut pas être négatif.")
+                }
+                if multiYear, share.year == nil, case .fixed = share.size {
+                    throw PlanError(location: place, message: "\(label) : dans un plan pluriannuel, un montant fixe doit indiquer son année.")
+                }
+                if let basis = share.basisLines, Set(basis).count != basis.count {
+                    throw PlanError(location: place, message: "\(label) : une ligne de coût est citée deux fois.")
+                }
                 for funder in share.funders where !seen.contains(funder) {
                     throw PlanError(location: place, message: "\(label) : le financeur « \(funder) » n'est pas déclaré.")
                 }
@@ -208,7 +246,7 @@ struct ActionEvaluator {
         var retained: [String: Money] = [:]
         var pending: [CostLine] = []
         for line in lines {
-            try checkLine(line)
+            try checkLineArithmetic(line)
             guard var amount = try line.retainedAmount() else {
                 pending.append(line)
                 findings.append(Finding(.info, .pendingCost,
@@ -224,6 +262,7 @@ struct ActionEvaluator {
                 }
                 amount = converted.amount
             }
+            try checkDayRate(line, amount: amount)
             retained[line.id] = amount
         }
         let cost = try Money.sum(lines.compactMap { retained[$0.id] })
@@ -248,7 +287,7 @@ struct ActionEvaluator {
             if b.hasPending { includesPending.insert(index) }
             switch share.size {
             case .percentage:
-                let key = share.basisLines ?? []
+                let key = (share.basisLines ?? []).sorted()
                 if groups[key] == nil { groupOrder.append(key) }
                 groups[key, default: []].append(index)
             case .fixed(let amount):
@@ -314,7 +353,8 @@ struct ActionEvaluator {
         }
 
         // 3. The remainder takes what is left of the known cost.
-        if let (index, share) = applicable.first(where: { $0.element.size == .remainder }) {
+        let allPending = lines.allSatisfy { retained[$0.id] == nil } && !pending.isEmpty
+        if let (index, share) = applicable.first(where: { $0.element.size == .remainder }), !allPending {
             let others = try Money.sum(base.values).adding(try Money.sum(overflow.compactMap(\.amount)))
             let left = cost > others ? cost - others : .zero
             base[index] = try applyCap(index, share, left)
@@ -341,7 +381,7 @@ struct ActionEvaluator {
                         cappedFrom: nil, basisIncludesPending: includesPending.contains(index), shareIndex: index))
                 }
             }
-            try checkStatedShare(share, index: index, amount: amount, period: period)
+            try checkStatedShare(share, index: index, amount: cappedFrom[index] ?? amount, capped: cappedFrom[index] != nil ? amount : nil, period: period)
         }
         outcomes += overflow
 
@@ -359,27 +399,29 @@ struct ActionEvaluator {
 
     // MARK: - Checks
 
-    private mutating func checkLine(_ line: CostLine) throws {
-        if let stated = line.statedAmount, let computed = try line.computedAmount(), stated != computed {
-            let gap = (stated - computed).magnitude
-            findings.append(Finding(.error, .lineMismatch,
-                "« \(line.label) » : \(line.pricingDescription) = \(computed), mais le montant indiqué est \(stated) (écart \(gap)). Le montant indiqué est retenu dans les totaux.",
-                stated: stated.decimalString, computed: computed.decimalString, location: place))
-        }
-        guard let reference = action.referenceDayRate ?? plan.referenceDayRate,
-              let days = line.days, !days.value.isZero,
-              let amount = try line.retainedAmount()
-        else { return }
-        let implied = try amount.ratio(to: days.value)
-        if implied != reference.euroFraction {
-            findings.append(Finding(.warning, .dayRateOutlier,
-                "« \(line.label) » : \(amount) pour \(FrenchFormat.days(days)), soit \(FrenchFormat.decimal(implied))\(FrenchFormat.unitSeparator)€/j au lieu de \(reference)/j.",
-                stated: amount.decimalString, computed: try reference.multiplied(by: days.value).decimalString, location: place))
-        }
+    private mutating func checkLineArithmetic(_ line: CostLine) throws {
+        guard let stated = line.statedAmount, let computed = try line.computedAmount(), stated != computed else { return }
+        let gap = (stated - computed).magnitude
+        findings.append(Finding(.error, .lineMismatch,
+            "« \(line.label) » : \(line.pricingDescription) = \(computed), mais le montant indiqué est \(stated) (écart \(gap)). Le montant indiqué est retenu dans les totaux.",
+            stated: stated.decimalString, computed: computed.decimalString, location: place))
     }
 
-    private mutating func checkStatedShare(_ share: Share, index: Int, amount: Money?, period: Int?) throws {
-        guard let stated = share.statedAmount, let amount, stated != amount else { return }
+    /// `amount` is the line's amount in the plan's regime, the regime the day rate is written in.
+    private mutating func checkDayRate(_ line: CostLine, amount: Money) throws {
+        guard let reference = action.referenceDayRate ?? plan.referenceDayRate,
+              let days = line.days, !days.value.isZero
+        else { return }
+        let implied = try amount.ratio(to: days.value)
+        guard implied != reference.euroFraction else { return }
+        let impliedMoney = Money(cents: try Exact.toInt64(try implied.rounded(toDecimalPlaces: 2)))
+        findings.append(Finding(.warning, .dayRateOutlier,
+            "« \(line.label) » : \(amount) pour \(FrenchFormat.days(days)), soit \(impliedMoney) par jour au lieu de \(reference).",
+            stated: amount.decimalString, computed: try reference.multiplied(by: days.value).decimalString, location: place))
+    }
+
+    private mutating func checkStatedShare(_ share: Share, index: Int, amount: Money?, capped: Money?, period: Int?) throws {
+        guard let stated = share.statedAmount, let amount, stated != amount, stated != capped else { return }
         let who = share.funders.map(name).joined(separator: ", ")
         let how: String = switch share.size {
         case .percentage(let rate): "\(rate) du coût donnent \(amount)"
@@ -399,6 +441,13 @@ struct ActionEvaluator {
                     "Aucun plan de financement\(suffix) : \(result.cost) restent à financer.",
                     stated: Money.zero.decimalString, computed: result.cost.decimalString, location: place))
             }
+            return
+        }
+        if !result.pendingLines.isEmpty && (result.unfunded.isPositive || result.excess.isPositive) {
+            let what = result.unfunded.isPositive ? "\(result.unfunded) restent à financer" : "\(result.excess) de trop"
+            findings.append(Finding(.info, .shareMismatch,
+                "Sur les seules lignes chiffrées\(suffix) : \(result.funded) financés pour \(result.cost), soit \(what). À vérifier quand les devis seront connus.",
+                stated: result.funded.decimalString, computed: result.cost.decimalString, location: place))
             return
         }
         if result.unfunded.isPositive {

@@ -4,10 +4,18 @@ public struct Finding: Hashable, Sendable, Codable, CustomStringConvertible {
     public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
         case error, warning, info
 
+        public var pluralLabel: String {
+            switch self {
+            case .error: "erreurs"
+            case .warning: "avertissements"
+            case .info: "informations"
+            }
+        }
+
         public var label: String {
             switch self {
             case .error: "erreur"
-            case .warning: "attention"
+            case .warning: "avertissement"
             case .info: "information"
             }
         }

@@ -51,7 +51,9 @@ public struct ActesId: Hashable, Sendable, CustomStringConvertible {
     /// Reads an identifier as printed on an act. Backslashes that word processors add before `_`
     /// (`2020\_08\_04`) are dropped.
     public init(_ text: String) throws(IdentifierError) {
-        let body = compactDigits(text.replacingOccurrences("\\", " "))
+        // Only blanks and the backslashes of escaped underscores are dropped: a dot in the act
+        // number is an error, not something to remove silently.
+        let body = String(text.filter { !($0 == "\\" || $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" || $0 == "\t") })
         let parts = body.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5 else {
             throw IdentifierError(input: text, message: "un identifiant @CTES compte cinq parties séparées par des tirets (département-SIREN-date-numéro-nature).")

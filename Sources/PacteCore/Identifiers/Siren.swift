@@ -14,6 +14,9 @@ public struct Siren: Hashable, Sendable, Comparable, CustomStringConvertible {
         guard Luhn.isValid(compact) else {
             throw IdentifierError(input: text, message: "ce SIREN n'est pas valide (la clé de contrôle ne correspond pas).")
         }
+        guard compact != "000000000" else {
+            throw IdentifierError(input: text, message: "le SIREN 000 000 000 n'existe pas.")
+        }
         digits = compact
     }
 

@@ -6,7 +6,8 @@ public struct AmountParseError: Error, Equatable, Sendable, CustomStringConverti
         case notADecimal
         case tooLarge
         case unexpectedCharacter(Character)
-        case tooManyDecimals(Int)
+        case tooManyDecimals(found: Int, allowed: Int)
+        case unrecognizedText(String)
         case ambiguousComma
         case ambiguousDot
         case irregularGrouping
@@ -38,7 +39,11 @@ extension AmountParseError.Reason {
         case .notADecimal: "attendu un nombre décimal à point, comme 59975.00."
         case .tooLarge: "le nombre est trop grand."
         case .unexpectedCharacter(let c): "le caractère « \(c) » n'a pas sa place dans un montant."
-        case .tooManyDecimals(let n): "\(n) chiffres après le séparateur décimal : un montant s'exprime au centime près (2 décimales au plus)."
+        case let .tooManyDecimals(found, allowed):
+            allowed == 2
+                ? "\(found) chiffres après le séparateur décimal : un montant s'exprime au centime près (2 décimales au plus)."
+                : "\(found) chiffres après le séparateur décimal : \(allowed) au plus."
+        case .unrecognizedText(let text): "« \(text) » n'est pas reconnu (attendu un montant, éventuellement suivi de HT, TTC ou net de taxes)."
         case .ambiguousComma: "trois chiffres après la virgule : séparateur de milliers ou décimales ? Écrivez par exemple 1 400 € ou 1,40 €."
         case .ambiguousDot: "trois chiffres après le point : séparateur de milliers ou décimales ? Écrivez par exemple 1 500 ou 1,5."
         case .irregularGrouping: "les chiffres ne sont pas groupés par trois : s'agit-il de plusieurs nombres ?"
@@ -60,6 +65,8 @@ public struct ParsedAmount: Equatable, Sendable {
     public var regime: TaxRegime?
     /// The days in a `(12 j)` annotation, when there is one.
     public var days: Quantity?
+    /// Written as a day rate: `700 €/j`, `700 € par jour`.
+    public var perDay: Bool = false
 }
 
 /// Reads the amounts found in real documents: `1 400 €`, `1 400,00 €`, `1.400 €`, `22.300 €`,
@@ -89,6 +96,12 @@ public enum AmountParser {
             body = String(body[..<open]).trimmingSpaces
         }
 
+        var perDay = false
+        for suffix in ["par jour", "/jour", "/ jour", "/j", "/ j"] where body.lowercased().hasSuffix(suffix) {
+            body = String(body.dropLast(suffix.count)).trimmingSpaces
+            perDay = true
+            break
+        }
         var regime: TaxRegime?
         (body, regime) = stripRegime(body)
         let currencyCount = countCurrencyMarks(body)
@@ -97,6 +110,11 @@ public enum AmountParser {
         if regime == nil { (body, regime) = stripRegime(body) }
 
         if isDayCount(body) { throw AmountParseError(input: text, reason: .daysNotAnAmount) }
+        let letters = body.filter { $0.isLetter || $0 == "€" || $0 == "$" || $0 == "£" }
+        if !letters.isEmpty {
+            let junk = body.drop(while: { $0.isASCIIDigit || $0 == " " || $0 == "." || $0 == "," || $0 == "-" || $0 == "\u{2212}" })
+            throw AmountParseError(input: text, reason: .unrecognizedText(junk.trimmingSpaces))
+        }
 
         var negative = false
         if let first = body.first, first == "-" || first == "\u{2212}" {
@@ -105,7 +123,7 @@ public enum AmountParser {
         }
         let number = try parseNumber(body, input: text, mode: .money)
         let cents = try number.scaled(toDecimals: 2, input: text)
-        return ParsedAmount(amount: Money(cents: negative ? -cents : cents), regime: regime, days: days)
+        return ParsedAmount(amount: Money(cents: negative ? -cents : cents), regime: regime, days: days, perDay: perDay)
     }
 
     /// A number of days: `1,5j`, `12 j`, `2 jours`, `(8j)`.
@@ -145,8 +163,8 @@ public enum AmountParser {
 
     private static let regimeSuffixes: [(String, TaxRegime)] = [
         ("nets de taxes", .netDeTaxes), ("net de taxes", .netDeTaxes), ("net de taxe", .netDeTaxes),
-        ("t.t.c.", .ttc), ("t.t.c", .ttc), ("ttc", .ttc),
-        ("h.t.", .ht), ("h.t", .ht), ("ht", .ht),
+        ("toutes taxes comprises", .ttc), ("t.t.c.", .ttc), ("t.t.c", .ttc), ("ttc", .ttc),
+        ("hors taxes", .ht), ("hors taxe", .ht), ("h.t.", .ht), ("h.t", .ht), ("ht", .ht),
     ]
 
     private static func stripRegime(_ body: String) -> (String, TaxRegime?) {
@@ -199,7 +217,7 @@ public enum AmountParser {
 
         func scaled(toDecimals places: Int, input: String) throws(AmountParseError) -> Int64 {
             guard fractionDigits.count <= places else {
-                throw AmountParseError(input: input, reason: .tooManyDecimals(fractionDigits.count))
+                throw AmountParseError(input: input, reason: .tooManyDecimals(found: fractionDigits.count, allowed: places))
             }
             let padded = fractionDigits + String(repeating: "0", count: places - fractionDigits.count)
             let digits = (integerDigits + padded).drop(while: { $0 == "0" })
@@ -263,7 +281,8 @@ public enum AmountParser {
         }
         if let group = groupSeparators.first {
             let groups = integerPart.split(separator: group, omittingEmptySubsequences: false)
-            guard let head = groups.first, (1...3).contains(head.count),
+            // A thousands group cannot follow a leading zero: `0.500` or `0 500` would be a guess.
+            guard let head = groups.first, (1...3).contains(head.count), groups.count == 1 || head.first != "0",
                   groups.dropFirst().allSatisfy({ $0.count == 3 }),
                   groups.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) })
             else {

@@ -25,7 +25,7 @@ public struct Quantity: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
         let digits = try AmountParser.parseNumber(body, input: input, mode: .quantity)
         guard digits.fractionDigits.count <= 6 else {
-            throw AmountParseError(input: input, reason: .tooManyDecimals(digits.fractionDigits.count))
+            throw AmountParseError(input: input, reason: .tooManyDecimals(found: digits.fractionDigits.count, allowed: 6))
         }
         let scale = digits.fractionDigits.count
         let scaled = try digits.scaled(toDecimals: scale, input: input)

@@ -114,7 +114,8 @@ extension PlanFile {
     public static func load(contentsOf url: URL) throws(PlanFileError) -> ConventionPlan {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw PlanFileError(path: url.path, message: "fichier illisible (\(error.localizedDescription)).")
+            let missing = !FileManager.default.fileExists(atPath: url.path)
+            throw PlanFileError(path: "", message: missing ? "fichier introuvable." : "fichier illisible (droits d'accès ?).")
         }
         return try decode(data)
     }
@@ -126,7 +127,7 @@ extension PlanFile {
         } catch let error as DecodingError {
             throw PlanFileError(path: "", message: describe(error))
         } catch {
-            throw PlanFileError(path: "", message: "JSON illisible : \(error.localizedDescription)")
+            throw PlanFileError(path: "", message: "le fichier n'est pas un JSON valide.")
         }
         return try file.plan()
     }
@@ -139,8 +140,16 @@ extension PlanFile {
         case let .keyNotFound(key, context):
             let where_ = path(context.codingPath)
             return "champ obligatoire « \(key.stringValue) » manquant" + (where_.isEmpty ? "." : " dans \(where_).")
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return "\(path(context.codingPath)) : type inattendu (\(context.debugDescription))."
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            let expected = switch String(describing: type) {
+            case "String": "du texte entre guillemets"
+            case "Int", "Int64": "un nombre entier"
+            case "Bool": "true ou false"
+            case let name where name.hasPrefix("Array"): "une liste [ … ]"
+            case let name where name.hasPrefix("Dictionary"): "un objet { … }"
+            default: "une autre forme de valeur"
+            }
+            return "\(path(context.codingPath)) : attendu \(expected)."
         case let .dataCorrupted(context):
             let where_ = path(context.codingPath)
             if where_.isEmpty { return "le fichier n'est pas un JSON valide." }
@@ -159,7 +168,7 @@ extension PlanFile {
         } else {
             vat = .standardVAT
         }
-        let referenceDayRate = try dayRate.map { text throws(PlanFileError) in try parseMoney(text, path: "dayRate") }
+        let referenceDayRate = try dayRate.map { text throws(PlanFileError) in try parseMoney(text, path: "dayRate", regime: regime) }
         var funderList: [Funder] = []
         for (i, entry) in funders.enumerated() {
             let path = "funders[\(i)]"
@@ -189,22 +198,22 @@ extension PlanFile.ActionEntry {
         }
         var shareList: [Share] = []
         for (i, entry) in (shares ?? []).enumerated() {
-            shareList.append(try entry.share(path: "\(path).shares[\(i)]"))
+            shareList.append(try entry.share(path: "\(path).shares[\(i)]", regime: defaultRegime))
         }
         var totals: [Int?: Money] = [:]
-        if let statedTotal { totals[nil] = try parseMoney(statedTotal, path: "\(path).statedTotal") }
+        if let statedTotal { totals[nil] = try parseMoney(statedTotal, path: "\(path).statedTotal", regime: defaultRegime) }
         for (key, text) in statedTotals ?? [:] {
             guard let year = Int(key) else {
                 throw PlanFileError(path: "\(path).statedTotals", message: "« \(key) » n'est pas une année.")
             }
-            totals[year] = try parseMoney(text, path: "\(path).statedTotals.\(key)")
+            totals[year] = try parseMoney(text, path: "\(path).statedTotals.\(key)", regime: defaultRegime)
         }
         var funderTotals: [FunderID: Money] = [:]
         for (key, text) in statedFunderTotals ?? [:] {
-            funderTotals[FunderID(key)] = try parseMoney(text, path: "\(path).statedFunderTotals.\(key)")
+            funderTotals[FunderID(key)] = try parseMoney(text, path: "\(path).statedFunderTotals.\(key)", regime: defaultRegime)
         }
         let days = try statedDays.map { text throws(PlanFileError) in try parseQuantity(text, path: "\(path).statedDays") }
-        let rate = try dayRate.map { text throws(PlanFileError) in try parseMoney(text, path: "\(path).dayRate") }
+        let rate = try dayRate.map { text throws(PlanFileError) in try parseMoney(text, path: "\(path).dayRate", regime: defaultRegime) }
         return PlannedAction(code: code ?? "", title: title, axis: axis, lines: costLines, shares: shareList,
                              statedTotals: totals, statedDays: days, statedFunderTotals: funderTotals,
                              referenceDayRate: rate, notes: notes ?? [])
@@ -255,7 +264,7 @@ extension PlanFile.LineEntry {
 }
 
 extension PlanFile.ShareEntry {
-    func share(path: String) throws(PlanFileError) -> Share {
+    func share(path: String, regime: TaxRegime) throws(PlanFileError) -> Share {
         let payer: Share.Payer
         switch (funder, prorata) {
         case let (funder?, nil):
@@ -274,7 +283,7 @@ extension PlanFile.ShareEntry {
         if let percent {
             size = .percentage(try parseRate(percent, path: "\(path).percent"))
         } else if let amount {
-            size = .fixed(try parseMoney(amount, path: "\(path).amount"))
+            size = .fixed(try parseMoney(amount, path: "\(path).amount", regime: regime))
         } else if remainder == true {
             size = .remainder
         } else {
@@ -284,13 +293,13 @@ extension PlanFile.ShareEntry {
         if let cap {
             let limit: Cap.Limit
             switch (cap.amount, cap.percent) {
-            case let (amount?, nil): limit = .amount(try parseMoney(amount, path: "\(path).cap.amount"))
+            case let (amount?, nil): limit = .amount(try parseMoney(amount, path: "\(path).cap.amount", regime: regime))
             case let (nil, percent?): limit = .rate(try parseRate(percent, path: "\(path).cap.percent"))
             default: throw PlanFileError(path: "\(path).cap", message: "un plafond a soit un montant (amount), soit un taux (percent).")
             }
             capValue = Cap(limit: limit, overflowTo: cap.overflowTo.map { FunderID($0) }, label: cap.label)
         }
-        let statedAmount = try stated.map { text throws(PlanFileError) in try parseMoney(text, path: "\(path).stated") }
+        let statedAmount = try stated.map { text throws(PlanFileError) in try parseMoney(text, path: "\(path).stated", regime: regime) }
         return Share(payer: payer, size: size, basisLines: lines, cap: capValue, condition: condition, year: year, statedAmount: statedAmount)
     }
 }
@@ -301,8 +310,14 @@ private func parseAmount(_ text: PlanFile.Text, path: String) throws(PlanFileErr
     do { return try AmountParser.parse(text.value) } catch { throw PlanFileError(path: path, message: error.description) }
 }
 
-private func parseMoney(_ text: PlanFile.Text, path: String) throws(PlanFileError) -> Money {
-    try parseAmount(text, path: path).amount
+/// An amount of the plan's own regime (shares, totals, caps, day rates): one written with another
+/// regime (`1 200 € TTC` in an HT plan) is refused rather than silently counted as the plan's.
+private func parseMoney(_ text: PlanFile.Text, path: String, regime: TaxRegime? = nil) throws(PlanFileError) -> Money {
+    let parsed = try parseAmount(text, path: path)
+    if let regime, let written = parsed.regime, written != regime {
+        throw PlanFileError(path: path, message: "le montant est écrit \(written.label) mais le plan est en \(regime.label) : convertissez-le ou déclarez une ligne de coût \(written.label).")
+    }
+    return parsed.amount
 }
 
 private func parseQuantity(_ text: PlanFile.Text, path: String) throws(PlanFileError) -> Quantity {

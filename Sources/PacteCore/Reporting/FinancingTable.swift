@@ -30,6 +30,8 @@ public struct FinancingTable: Hashable, Sendable {
     public var rows: [Row]
     public var totalCost: Money
     public var totalsPerFunder: [Money]
+    /// False for a funder whose every share is still pending or undetermined: its total is not 0, it is unknown.
+    public var funderHasKnownAmount: [Bool]
     public var totalUnfunded: Money
     public var totalExcess: Money
     /// One entry per sur devis line: `Axe 1 / 1.a Etude territoire — Ville de Sézanne 20 %, Région GE 80 %`.
@@ -67,6 +69,10 @@ public struct FinancingTable: Hashable, Sendable {
         self.pendingNotes = pendingNotes
         totalCost = evaluation.cost
         totalsPerFunder = plan.funders.map { evaluation.amount(for: $0.id) }
+        let outcomes = evaluation.actions.flatMap(\.periods).flatMap(\.outcomes)
+        funderHasKnownAmount = plan.funders.map { funder in
+            outcomes.contains { $0.funder == funder.id && $0.amount != nil } || !outcomes.contains { $0.funder == funder.id }
+        }
         totalUnfunded = evaluation.unfunded
         totalExcess = evaluation.excess
     }

@@ -3,7 +3,7 @@ public enum PlanTextReport {
     public static func render(_ evaluation: PlanEvaluation) -> String {
         let table = FinancingTable(evaluation)
         var out = table.title + "\n"
-        out += "Plan de financement — montants \(table.regime.label)\n\n"
+        out += "Plan de financement — montants " + (table.regime == .netDeTaxes ? "nets de taxes" : table.regime.label) + "\n\n"
 
         var header = ["Action", "Coût \(table.regime.label)"] + table.funders.map(\.displayName)
         if table.hasGaps { header.append("Écart") }
@@ -15,7 +15,7 @@ public enum PlanTextReport {
             if table.hasGaps { cells.append(gap(unfunded: row.unfunded, excess: row.excess)) }
             body.append(cells)
         }
-        var totals = ["Total", table.totalCost.description] + table.totalsPerFunder.map(\.description)
+        var totals = ["Total", table.totalCost.description] + zip(table.totalsPerFunder, table.funderHasKnownAmount).map { $1 ? $0.description : "—" }
         if table.hasGaps { totals.append(gap(unfunded: table.totalUnfunded, excess: table.totalExcess)) }
         out += grid(header: header, rows: body, footer: totals)
 
@@ -43,7 +43,7 @@ public enum PlanTextReport {
         }
         let findings = evaluation.findings
         let counts = Finding.Severity.allCases.map { severity in (severity, findings.filter { $0.severity == severity }.count) }
-        out += "\nConstats : " + counts.map { "\($0.1) \($0.0.label)\($0.1 > 1 && $0.0 != .info ? "s" : "")" }.joined(separator: ", ") + "\n"
+        out += "\nConstats : " + counts.map { "\($0.1) \($0.1 > 1 ? $0.0.pluralLabel : $0.0.label)" }.joined(separator: ", ") + "\n"
         for finding in findings.sorted(by: { $0.severity < $1.severity }) {
             out += "  [\(finding.severity.label)] \(finding.code)" + (finding.location.map { " — \($0)" } ?? "") + "\n      \(finding.message)\n"
         }
