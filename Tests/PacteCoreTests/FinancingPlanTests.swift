@@ -344,6 +344,17 @@ import Testing
         }
     }
 
+    @Test("A misspelt key is refused rather than silently ignored")
+    func unknownKeys() {
+        do {
+            _ = try Self.plan(#"{"title":"T","funders":[{"id":"a","name":"A"}],"actions":[{"title":"X","lines":[{"label":"L","amount":"100"}],"shares":[{"funder":"a","amount":"100","conditon":"sous réserve"}]}]}"#)
+            Issue.record("should fail")
+        } catch {
+            #expect(String(describing: error).hasPrefix("actions[0].shares[0] : "))
+            #expect(String(describing: error).contains("« conditon » inconnu"))
+        }
+    }
+
     @Test("JSON type errors are explained in French")
     func frenchTypeErrors() {
         do {

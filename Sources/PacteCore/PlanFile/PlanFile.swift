@@ -121,6 +121,9 @@ extension PlanFile {
     }
 
     public static func decode(_ data: Data) throws(PlanFileError) -> ConventionPlan {
+        if let object = try? JSONSerialization.jsonObject(with: data) {
+            try checkKeys(object, schema: fileKeys, path: "")
+        }
         let file: PlanFile
         do {
             file = try JSONDecoder().decode(PlanFile.self, from: data)
@@ -130,6 +133,56 @@ extension PlanFile {
             throw PlanFileError(path: "", message: "le fichier n'est pas un JSON valide.")
         }
         return try file.plan()
+    }
+
+    /// The keys each object of the file may hold. A misspelt key (`"conditon"`) would otherwise be
+    /// ignored and change the plan silently, so it is refused.
+    private indirect enum KeySchema: Sendable {
+        case object([String: KeySchema])
+        case list(KeySchema)
+        case leaf
+    }
+
+    private static let capKeys: KeySchema = .object(["amount": .leaf, "percent": .leaf, "overflowTo": .leaf, "label": .leaf])
+    private static let prorataKeys: KeySchema = .object([
+        "quantity": .leaf, "year": .leaf, "source": .leaf,
+        "members": .list(.object(["funder": .leaf, "weight": .leaf])),
+    ])
+    private static let shareKeys: KeySchema = .object([
+        "funder": .leaf, "prorata": prorataKeys, "percent": .leaf, "amount": .leaf, "remainder": .leaf,
+        "undetermined": .leaf, "lines": .leaf, "cap": capKeys, "condition": .leaf, "year": .leaf, "stated": .leaf,
+    ])
+    private static let lineKeys: KeySchema = .object([
+        "id": .leaf, "label": .leaf, "quantity": .leaf, "unitPrice": .leaf, "days": .leaf, "dayRate": .leaf,
+        "amount": .leaf, "onQuote": .leaf, "statedAmount": .leaf, "taxRegime": .leaf, "year": .leaf,
+    ])
+    private static let actionKeys: KeySchema = .object([
+        "code": .leaf, "axis": .leaf, "title": .leaf, "dayRate": .leaf, "lines": .list(lineKeys), "shares": .list(shareKeys),
+        "statedTotal": .leaf, "statedTotals": .leaf, "statedDays": .leaf, "statedFunderTotals": .leaf, "notes": .leaf,
+    ])
+    private static let fileKeys: KeySchema = .object([
+        "title": .leaf, "source": .leaf, "taxRegime": .leaf, "vatRate": .leaf, "dayRate": .leaf, "notes": .leaf,
+        "funders": .list(.object(["id": .leaf, "name": .leaf, "short": .leaf, "siren": .leaf])),
+        "actions": .list(actionKeys),
+    ])
+
+    private static func checkKeys(_ value: Any, schema: KeySchema, path: String) throws(PlanFileError) {
+        switch schema {
+        case .leaf:
+            return
+        case .object(let keys):
+            guard let object = value as? [String: Any] else { return }
+            for key in object.keys.sorted() {
+                guard let child = keys[key] else {
+                    let known = keys.keys.sorted().joined(separator: ", ")
+                    throw PlanFileError(path: path, message: "champ « \(key) » inconnu (champs possibles : \(known)).")
+                }
+                try checkKeys(object[key]!, schema: child, path: path.isEmpty ? key : "\(path).\(key)")
+            }
+        case .list(let element):
+            guard let list = value as? [Any] else { return }
+            for (index, item) in list.enumerated() { try checkKeys(item, schema: element, path: "\(path)[\(index)]") }
+        }
     }
 
     private static func describe(_ error: DecodingError) -> String {
