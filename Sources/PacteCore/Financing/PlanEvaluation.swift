@@ -278,12 +278,13 @@ struct ActionEvaluator {
 
         // 1. Percentages, grouped by basis so that the shares of one basis add up exactly.
         var base: [Int: Money] = [:]
-        var pendingBasis: Set<Int> = []
+        var bases: [Int: (amount: Money, hasPending: Bool, fullyPending: Bool)] = [:]
         var includesPending: Set<Int> = []
         var groups: [[String]: [Int]] = [:]
         var groupOrder: [[String]] = []
         for (index, share) in applicable {
             let b = try basis(share)
+            bases[index] = b
             if b.hasPending { includesPending.insert(index) }
             switch share.size {
             case .percentage:
@@ -298,12 +299,7 @@ struct ActionEvaluator {
         }
         for key in groupOrder {
             let members = groups[key] ?? []
-            guard let first = members.first else { continue }
-            let b = try basis(action.shares[first])
-            if b.fullyPending {
-                pendingBasis.formUnion(members)
-                continue
-            }
+            guard let first = members.first, let b = bases[first], !b.fullyPending else { continue }
             let rates = members.map { index -> Rate in
                 if case .percentage(let rate) = action.shares[index].size { return rate }
                 return .zero
@@ -326,7 +322,7 @@ struct ActionEvaluator {
             let limit: Money
             switch cap.limit {
             case .amount(let value): limit = value
-            case .rate(let rate): limit = try rate.applied(to: try basis(share).amount)
+            case .rate(let rate): limit = try rate.applied(to: bases[index]?.amount ?? .zero)
             }
             guard amount > limit else { return amount }
             let cut = amount - limit
