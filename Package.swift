@@ -11,6 +11,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.115.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.12.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.0"),
     ],
     targets: [
         // The pure domain core: Foundation only, no framework, no database.
@@ -18,11 +23,37 @@ let package = Package(
             name: "PacteCore",
             resources: [.copy("Resources/naf_rev2.csv")]
         ),
+        // Persistence: Fluent models, numbered migrations, mapping to and from PacteCore values,
+        // reference data, demo data, audit chain.
+        .target(
+            name: "PacteStore",
+            dependencies: [
+                "PacteCore",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            resources: [.copy("Resources/reference"), .copy("Resources/demo")]
+        ),
+        // HTTP: routes, JSON API, authentication, authorisation, problem+json errors, OpenAPI.
+        .target(
+            name: "PacteWeb",
+            dependencies: [
+                "PacteCore",
+                "PacteStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ]
+        ),
         // The command line: argument parsing and wiring only.
         .executableTarget(
             name: "pacte",
             dependencies: [
                 "PacteCore",
+                "PacteStore",
+                "PacteWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +62,15 @@ let package = Package(
             dependencies: [
                 "PacteCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "PacteWebTests",
+            dependencies: [
+                "PacteCore",
+                "PacteStore",
+                "PacteWeb",
+                .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
         .testTarget(

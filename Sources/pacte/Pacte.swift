@@ -3,12 +3,12 @@ import Foundation
 import PacteCore
 
 @main
-struct Pacte: ParsableCommand {
+struct Pacte: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pacte",
         abstract: "Pacte : conventions de partenariat pour le développement économique.",
         version: "0.1.0",
-        subcommands: [PlanCommand.self]
+        subcommands: [ServeCommand.self, DemoCommand.self, MigrateCommand.self, ReferenceCommand.self, UserCommand.self, AuditLogCommand.self, BackupCommand.self, RestoreCommand.self, PlanCommand.self]
     )
 }
 

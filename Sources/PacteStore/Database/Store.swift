@@ -1,0 +1,56 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Serialises writers within one process. SQLite allows one writer at a time; taking turns here
+/// turns "database is locked" errors into a short wait.
+actor WriteTurnstile {
+    static let shared = WriteTurnstile()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+public enum Store {
+    /// Runs `body` in one transaction, serialised with every other write so that the audit chain
+    /// stays linear: an in-process turnstile on SQLite, a transaction-scoped advisory lock on
+    /// PostgreSQL (which also serialises several app instances sharing one database).
+    public static func write<T: Sendable>(
+        on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        if isPostgres(db) {
+            return try await db.transaction { tx in
+                try await (tx as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(7267822)").run()
+                return try await body(tx)
+            }
+        }
+        await WriteTurnstile.shared.enter()
+        do {
+            let result = try await db.transaction { tx in try await body(tx) }
+            await WriteTurnstile.shared.leave()
+            return result
+        } catch {
+            await WriteTurnstile.shared.leave()
+            throw error
+        }
+    }
+
+    public static func isPostgres(_ db: any Database) -> Bool {
+        (db as? any SQLDatabase)?.dialect.name == "postgresql"
+    }
+}

@@ -1,0 +1,130 @@
+import Fluent
+import Foundation
+import PacteCore
+
+/// Between the stored rows of a convention and the PacteCore financing plan that evaluates them.
+/// Funders are organisations; in the plan a funder's id is its organisation's UUID.
+public enum PlanMapping {
+    public static func funderID(_ organisationID: UUID) -> FunderID { FunderID(organisationID.uuidString) }
+
+    /// Reads a convention's actions, lines, shares and stated totals back into a plan.
+    public static func plan(for convention: ConventionModel, on db: any Database) async throws -> ConventionPlan {
+        let conventionID = try convention.requireID()
+        let actions = try await ActionModel.query(on: db)
+            .filter(\.$convention.$id == conventionID)
+            .with(\.$axis).with(\.$lines).with(\.$statedTotals)
+            .with(\.$shares) { $0.with(\.$prorataMembers) }
+            .sort(\.$position).all()
+
+        var organisationIDs = Set<UUID>()
+        for action in actions {
+            for share in action.shares {
+                if let id = share.$funder.id { organisationIDs.insert(id) }
+                if let id = share.$capOverflowTo.id { organisationIDs.insert(id) }
+                share.prorataMembers.forEach { organisationIDs.insert($0.$organisation.id) }
+            }
+            action.statedTotals.compactMap(\.$funder.id).forEach { organisationIDs.insert($0) }
+        }
+        let organisations = try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).all()
+        let funders = try organisations.map { org in
+            Funder(id: funderID(try org.requireID()), name: org.name, shortName: org.shortName, siren: org.siren)
+        }.sorted { $0.name < $1.name }
+
+        let planned = try actions.map { action in
+            var statedTotals: [Int?: Money] = [:]
+            var statedFunderTotals: [FunderID: Money] = [:]
+            for total in action.statedTotals {
+                if let funder = total.$funder.id {
+                    statedFunderTotals[funderID(funder)] = Money(cents: total.amountCents)
+                } else {
+                    statedTotals[total.year] = Money(cents: total.amountCents)
+                }
+            }
+            return PlannedAction(
+                code: action.code, title: action.title, axis: action.axis?.code,
+                lines: try action.lines.sorted { $0.position < $1.position }.map { try $0.costLine() },
+                shares: try action.shares.sorted { $0.position < $1.position }.map { try share($0) },
+                statedTotals: statedTotals, statedDays: try StoredFraction.quantity(action.statedDaysText),
+                statedFunderTotals: statedFunderTotals, referenceDayRate: action.dayRate, notes: action.notes)
+        }
+        return ConventionPlan(title: convention.title, regime: convention.taxRegime, vat: convention.vatRate,
+                              referenceDayRate: convention.dayRate, funders: funders, actions: planned, notes: convention.notes)
+    }
+
+    /// `members` defaults to the eager-loaded prorata members.
+    public static func share(_ model: ShareModel, members: [ProrataMemberModel]? = nil) throws -> Share {
+        let size: Share.Size
+        switch model.sizeKind {
+        case .percentage:
+            guard let rate = model.rate else { throw StoreError.corrupt("part en pourcentage sans taux") }
+            size = .percentage(rate)
+        case .fixed:
+            guard let cents = model.amountCents else { throw StoreError.corrupt("part fixe sans montant") }
+            size = .fixed(Money(cents: cents))
+        case .remainder: size = .remainder
+        case .undetermined: size = .undetermined
+        }
+        let payer: Share.Payer
+        if let funder = model.$funder.id {
+            payer = .funder(funderID(funder))
+        } else {
+            let members = (members ?? model.prorataMembers).sorted { $0.position < $1.position }
+                .map { ProrataGroup.Member(funder: funderID($0.$organisation.id), weight: $0.weight) }
+            payer = .prorata(ProrataGroup(quantity: model.prorataQuantity ?? "", year: model.prorataYear ?? 0,
+                                          source: model.prorataSource, members: members))
+        }
+        var cap: Cap?
+        if let cents = model.capAmountCents {
+            cap = Cap(limit: .amount(Money(cents: cents)), overflowTo: model.$capOverflowTo.id.map(funderID), label: model.capLabel)
+        } else if let rate = model.capRate {
+            cap = Cap(limit: .rate(rate), overflowTo: model.$capOverflowTo.id.map(funderID), label: model.capLabel)
+        }
+        return Share(payer: payer, size: size, basisLines: model.basisLines, cap: cap, condition: model.condition,
+                     year: model.year, statedAmount: Money(storedCents: model.statedAmountCents))
+    }
+
+    /// Writes a domain share into a share row and its prorata members. `organisation` maps the plan's funder ids.
+    public static func apply(_ share: Share, to model: ShareModel, organisation: (FunderID) throws -> UUID) throws -> [ProrataMemberModel] {
+        model.rate = nil
+        model.amountCents = nil
+        switch share.size {
+        case .percentage(let rate): model.sizeKind = .percentage; model.rate = rate
+        case .fixed(let amount): model.sizeKind = .fixed; model.amountCents = amount.cents
+        case .remainder: model.sizeKind = .remainder
+        case .undetermined: model.sizeKind = .undetermined
+        }
+        model.basisLines = share.basisLines
+        model.capAmountCents = nil
+        model.capRate = nil
+        model.$capOverflowTo.id = nil
+        model.capLabel = nil
+        if let cap = share.cap {
+            switch cap.limit {
+            case .amount(let amount): model.capAmountCents = amount.cents
+            case .rate(let rate): model.capRate = rate
+            }
+            model.$capOverflowTo.id = try cap.overflowTo.map(organisation)
+            model.capLabel = cap.label
+        }
+        model.condition = share.condition
+        model.year = share.year
+        model.statedAmountCents = share.statedAmount?.cents
+        model.prorataQuantity = nil
+        model.prorataYear = nil
+        model.prorataSource = nil
+        switch share.payer {
+        case .funder(let id):
+            model.$funder.id = try organisation(id)
+            return []
+        case .prorata(let group):
+            model.$funder.id = nil
+            model.prorataQuantity = group.quantity
+            model.prorataYear = group.year
+            model.prorataSource = group.source
+            let shareID = try model.requireID()
+            return try group.members.enumerated().map { index, member in
+                ProrataMemberModel(shareID: shareID, organisationID: try organisation(member.funder), position: index, weight: member.weight)
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Vapor
+
+/// Who may see and change what. A convention is visible to the members of its parties (and to platform
+/// administrators); to anyone else it does not exist (404). Readers never write (403).
+enum Access {
+    /// Ids of the conventions the principal may see; nil means all of them.
+    static func visibleConventionIDs(_ principal: Principal, on db: any Database) async throws -> [UUID]? {
+        if principal.isPlatformAdmin { return nil }
+        let organisations = principal.organisationIDs
+        guard !organisations.isEmpty else { return [] }
+        return try await ConventionPartyModel.query(on: db)
+            .filter(\.$organisation.$id ~~ organisations).all().map { $0.$convention.id }
+    }
+
+    static func canWrite(_ principal: Principal, conventionID: UUID, on db: any Database) async throws -> Bool {
+        if principal.isPlatformAdmin { return true }
+        let writers = principal.roles.filter { $0.value.canWrite }.map(\.key)
+        guard !writers.isEmpty else { return false }
+        return try await ConventionPartyModel.query(on: db)
+            .filter(\.$convention.$id == conventionID).filter(\.$organisation.$id ~~ writers).count() > 0
+    }
+
+    static func uuid(_ request: Request, _ name: String, _ what: String) throws -> UUID {
+        guard let text = request.parameters.get(name), let id = UUID(uuidString: text) else { throw Problem.notFound(what) }
+        return id
+    }
+
+    /// The convention named in the path, if the principal may see it; 404 otherwise, so that its existence stays hidden.
+    static func convention(_ request: Request) async throws -> ConventionModel {
+        let principal = try request.requirePrincipal()
+        let id = try uuid(request, "conventionID", "Convention")
+        if let visible = try await visibleConventionIDs(principal, on: request.db), !visible.contains(id) {
+            throw Problem.notFound("Convention")
+        }
+        guard let convention = try await ConventionModel.find(id, on: request.db) else { throw Problem.notFound("Convention") }
+        return convention
+    }
+
+    /// The convention, for a write: 404 if hidden, 403 if the principal only reads it.
+    static func writableConvention(_ request: Request) async throws -> ConventionModel {
+        let convention = try await convention(request)
+        let principal = try request.requirePrincipal()
+        guard try await canWrite(principal, conventionID: try convention.requireID(), on: request.db) else {
+            throw principal.roles.isEmpty ? Problem.notFound("Convention") : Problem.readOnly
+        }
+        return convention
+    }
+
+    /// The action named in the path, within a convention already checked.
+    static func action(_ request: Request, in convention: ConventionModel) async throws -> ActionModel {
+        let id = try uuid(request, "actionID", "Action")
+        guard let action = try await ActionModel.query(on: request.db)
+            .filter(\.$id == id).filter(\.$convention.$id == convention.requireID()).first()
+        else { throw Problem.notFound("Action") }
+        return action
+    }
+
+    /// Organisations a principal may administer (users, organisation records).
+    static func administers(_ principal: Principal, organisation: UUID) -> Bool {
+        principal.isPlatformAdmin || principal.roles[organisation] == .orgAdmin
+    }
+
+    static func writesFor(_ principal: Principal, organisation: UUID) -> Bool {
+        principal.isPlatformAdmin || (principal.roles[organisation]?.canWrite ?? false)
+    }
+}

@@ -1,0 +1,187 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Vapor
+
+/// Conventions and everything inside them. Every write is one transaction with its audit events;
+/// a write that would leave the financing plan malformed is refused and rolled back.
+enum ConventionRoutes {
+    static func register(_ api: APIBuilder) {
+        api.on(.GET, "conventions", summary: "Conventions visibles (filtres : status, q)", tag: "Conventions",
+               response: Paged(items: [ConventionOut.example], page: 1, per: 50, total: 1), paged: true) { req in
+            let principal = try req.requirePrincipal()
+            let (page, per) = try Paged<ConventionOut>.parameters(req)
+            let query = ConventionModel.query(on: req.db)
+            if let visible = try await Access.visibleConventionIDs(principal, on: req.db) { query.filter(\.$id ~~ visible) }
+            if let status = try req.query.get(String?.self, at: "status") {
+                guard let value = ConventionStatus(rawValue: status) else { throw Problem.invalid("status", "Statut inconnu : « \(status) ».") }
+                query.filter(\.$status == value)
+            }
+            if let q = try req.query.get(String?.self, at: "q"), !q.isEmpty { query.filter(\.$title, .custom(Store.isPostgres(req.db) ? "ILIKE" : "LIKE"), "%\(q)%") }
+            let total = try await query.count()
+            let rows = try await query.sort(\.$title).range((page - 1) * per ..< page * per).all()
+            var items: [ConventionOut] = []
+            for row in rows { items.append(try await ConventionOut.make(row, on: req.db)) }
+            return Paged(items: items, page: page, per: per, total: total)
+        }
+        api.on(.POST, "conventions", summary: "Créer une convention (votre organisation en devient partie)", tag: "Conventions",
+               request: ConventionIn.example, response: ConventionOut.example, status: .created) { req in
+            let principal = try req.requirePrincipal()
+            let input = try req.content.decode(ConventionIn.self)
+            let writable = principal.roles.filter { $0.value.canWrite }.map(\.key)
+            let organisationID: UUID
+            if let chosen = input.organisationID {
+                guard Access.writesFor(principal, organisation: chosen) else {
+                    throw Problem(.forbidden, "Vous n'écrivez pas pour cette organisation.", field: "organisationID")
+                }
+                organisationID = chosen
+            } else if writable.count == 1 {
+                organisationID = writable[0]
+            } else if writable.isEmpty {
+                throw principal.roles.isEmpty && !principal.isPlatformAdmin ? Problem.readOnly : (principal.isPlatformAdmin
+                    ? Problem.invalid("organisationID", "Précisez « organisationID » : l'organisation pour laquelle la convention est rédigée.")
+                    : Problem.readOnly)
+            } else {
+                throw Problem.invalid("organisationID", "Vous agissez pour plusieurs organisations : précisez « organisationID ».")
+            }
+            guard try await OrganisationModel.find(organisationID, on: req.db) != nil else {
+                throw Problem.invalid("organisationID", "Organisation inconnue.")
+            }
+            let model = ConventionModel(title: try required(input.title, "title"))
+            try input.apply(to: model)
+            let actor = principal.actor
+            let saved = try await Store.write(on: req.db) { tx in
+                model.id = UUID()
+                try await Audited.create(model, "convention", conventionID: model.id, actor: actor, on: tx)
+                let party = ConventionPartyModel(conventionID: model.id!, organisationID: organisationID, roles: [.signatory])
+                try await Audited.create(party, "party", conventionID: model.id, actor: actor, on: tx)
+                return model
+            }
+            return try await ConventionOut.make(saved, on: req.db)
+        }
+        api.on(.GET, "conventions", ":conventionID", summary: "Lire une convention", tag: "Conventions", response: ConventionOut.example) { req in
+            try await ConventionOut.make(try await Access.convention(req), on: req.db)
+        }
+        api.on(.PATCH, "conventions", ":conventionID", summary: "Modifier une convention", tag: "Conventions",
+               request: ConventionIn.example, response: ConventionOut.example) { req in
+            let convention = try await Access.writableConvention(req)
+            let input = try req.content.decode(ConventionIn.self)
+            let actor = try req.requirePrincipal().actor
+            try await Store.write(on: req.db) { tx in
+                try await Audited.update(convention, "convention", conventionID: convention.id, actor: actor, on: tx) { try input.apply(to: $0) }
+            }
+            return try await ConventionOut.make(convention, on: req.db)
+        }
+        api.on(.DELETE, "conventions", ":conventionID", summary: "Supprimer une convention et son contenu", tag: "Conventions",
+               response: nil, status: .noContent) { req in
+            let convention = try await Access.writableConvention(req)
+            let actor = try req.requirePrincipal().actor
+            try await Store.write(on: req.db) { tx in
+                try await Audited.delete(convention, "convention", conventionID: convention.id, actor: actor, on: tx)
+            }
+            return HTTPStatus.noContent
+        }
+        api.on(.GET, "conventions", ":conventionID", "plan", summary: "Plan de financement calculé (totaux, parts, écarts, constats)",
+               tag: "Conventions", response: PlanReportExample.example) { req in
+            let convention = try await Access.convention(req)
+            let plan = try await PlanMapping.plan(for: convention, on: req.db)
+            return EncodedJSON(value: PlanJSONReport(try plan.evaluate()))
+        }
+        api.on(.GET, "conventions", ":conventionID", "audit-events", summary: "Journal d'audit de la convention", tag: "Audit",
+               response: Paged(items: [AuditEventOut.example], page: 1, per: 50, total: 1), paged: true) { req in
+            let convention = try await Access.convention(req)
+            let (page, per) = try Paged<AuditEventOut>.parameters(req)
+            let query = AuditEventModel.query(on: req.db).filter(\.$conventionID == (try convention.requireID()))
+            let total = try await query.count()
+            let rows = try await query.sort(\.$id).range((page - 1) * per ..< page * per).all()
+            return Paged(items: rows.map(AuditEventOut.init), page: page, per: per, total: total)
+        }
+
+        registerParties(api)
+        registerSimpleChildren(api)
+        registerActions(api)
+        registerConfidentialItems(api)
+    }
+
+    /// A plan rule broken by a write (a share naming a deleted line…) rolls the write back.
+    static func checkPlan(_ convention: ConventionModel, on db: any Database) async throws {
+        try await PlanMapping.plan(for: convention, on: db).validate()
+    }
+
+    // MARK: Parties
+
+    static func registerParties(_ api: APIBuilder) {
+        let base: [PathComponent] = ["conventions", ":conventionID", "parties"]
+        let one = base + [":partyID"]
+        @Sendable func find(_ req: Request, _ convention: ConventionModel) async throws -> ConventionPartyModel {
+            let id = try Access.uuid(req, "partyID", "Partie")
+            guard let party = try await ConventionPartyModel.query(on: req.db).filter(\.$id == id)
+                .filter(\.$convention.$id == convention.requireID()).with(\.$organisation).first() else { throw Problem.notFound("Partie") }
+            return party
+        }
+        @Sendable func validate(_ input: PartyIn, organisationID: UUID, on db: any Database) async throws {
+            if let roles = input.roles, roles.isEmpty { throw Problem.invalid("roles", "Une partie a au moins un rôle.") }
+            if let person = input.representativeID {
+                guard let found = try await PersonModel.find(person, on: db), found.$organisation.id == organisationID else {
+                    throw Problem.invalid("representativeID", "Ce représentant n'appartient pas à l'organisation de la partie.")
+                }
+            }
+        }
+        api.on(.GET, base, summary: "Parties de la convention", tag: "Parties", response: [PartyOut.example]) { req in
+            let convention = try await Access.convention(req)
+            return try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID())
+                .with(\.$organisation).all().map { try PartyOut($0, organisationName: $0.organisation.name) }
+        }
+        api.on(.POST, base, summary: "Ajouter une partie", tag: "Parties", request: PartyIn.example, response: PartyOut.example, status: .created) { req in
+            let convention = try await Access.writableConvention(req)
+            let input = try req.content.decode(PartyIn.self)
+            let organisationID = try required(input.organisationID, "organisationID")
+            guard let organisation = try await OrganisationModel.find(organisationID, on: req.db) else {
+                throw Problem.invalid("organisationID", "Organisation inconnue.")
+            }
+            try await validate(input, organisationID: organisationID, on: req.db)
+            let party = ConventionPartyModel(conventionID: try convention.requireID(), organisationID: organisationID,
+                                             roles: try required(input.roles, "roles"), representativeID: input.representativeID,
+                                             designation: input.designation)
+            let actor = try req.requirePrincipal().actor
+            try await Store.write(on: req.db) { tx in
+                try await Audited.create(party, "party", conventionID: convention.id, actor: actor, on: tx)
+            }
+            return try PartyOut(party, organisationName: organisation.name)
+        }
+        api.on(.GET, one, summary: "Lire une partie", tag: "Parties", response: PartyOut.example) { req in
+            let party = try await find(req, try await Access.convention(req))
+            return try PartyOut(party, organisationName: party.organisation.name)
+        }
+        api.on(.PATCH, one, summary: "Modifier une partie (rôles, représentant)", tag: "Parties", request: PartyIn.example, response: PartyOut.example) { req in
+            let convention = try await Access.writableConvention(req)
+            let party = try await find(req, convention)
+            let input = try req.content.decode(PartyIn.self)
+            if input.organisationID != nil, input.organisationID != party.$organisation.id {
+                throw Problem.invalid("organisationID", "On ne change pas l'organisation d'une partie : retirez-la et ajoutez l'autre.")
+            }
+            try await validate(input, organisationID: party.$organisation.id, on: req.db)
+            let actor = try req.requirePrincipal().actor
+            try await Store.write(on: req.db) { tx in
+                try await Audited.update(party, "party", conventionID: convention.id, actor: actor, on: tx) { p in
+                    if let roles = input.roles { p.roles = roles }
+                    if let person = input.representativeID { p.$representative.id = person }
+                    if let designation = input.designation { p.designation = designation }
+                }
+            }
+            return try PartyOut(party, organisationName: party.organisation.name)
+        }
+        api.on(.DELETE, one, summary: "Retirer une partie", tag: "Parties", response: nil, status: .noContent) { req in
+            let convention = try await Access.writableConvention(req)
+            let party = try await find(req, convention)
+            let count = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).count()
+            guard count > 1 else { throw Problem(.conflict, "Une convention garde au moins une partie.") }
+            let actor = try req.requirePrincipal().actor
+            try await Store.write(on: req.db) { tx in
+                try await Audited.delete(party, "party", conventionID: convention.id, actor: actor, on: tx)
+            }
+            return HTTPStatus.noContent
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import PacteStore
+import Vapor
+
+/// Settings read from the environment (documented in the README's configuration table).
+public struct PacteSettings: Sendable {
+    /// `Secure` cookies and HSTS: on when Pacte is served over HTTPS (`PACTE_PUBLIC_URL=https://…`).
+    public var secureCookies: Bool
+    /// Trust `X-Forwarded-For` from the load balancer (`PACTE_TRUST_PROXY=1`).
+    public var trustProxy: Bool
+    /// bcrypt cost; 12 in production, lower only in tests (`PACTE_BCRYPT_COST`).
+    public var bcryptCost: Int
+
+    public init(secureCookies: Bool = false, trustProxy: Bool = false, bcryptCost: Int = 12) {
+        self.secureCookies = secureCookies
+        self.trustProxy = trustProxy
+        self.bcryptCost = bcryptCost
+    }
+
+    public static func fromEnvironment() -> PacteSettings {
+        let env = ProcessInfo.processInfo.environment
+        return PacteSettings(
+            secureCookies: env["PACTE_PUBLIC_URL"]?.lowercased().hasPrefix("https://") ?? false,
+            trustProxy: ["1", "true", "oui"].contains(env["PACTE_TRUST_PROXY"]?.lowercased() ?? ""),
+            bcryptCost: Int(env["PACTE_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12)
+    }
+}
+
+struct PacteSettingsKey: StorageKey { typealias Value = PacteSettings }
+
+extension Application {
+    public var pacteSettings: PacteSettings {
+        get { storage[PacteSettingsKey.self] ?? PacteSettings() }
+        set { storage[PacteSettingsKey.self] = newValue }
+    }
+}
+
+public enum PacteApp {
+    /// Wires database, sessions, middleware and routes. Migrations are registered, not run.
+    public static func configure(_ app: Application, location: DatabaseLocation, settings: PacteSettings) throws {
+        app.pacteSettings = settings
+        try DatabaseSetup.configure(app, location: location)
+        app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+
+        // Sessions live in the database so that every instance behind a load balancer shares them.
+        app.sessions.use(.fluent)
+        let secure = settings.secureCookies
+        app.sessions.configuration = SessionsConfiguration(cookieName: "pacte_session") { id in
+            HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+        }
+
+        app.middleware = Middlewares()
+        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+        app.middleware.use(SecurityHeadersMiddleware())
+        app.middleware.use(ProblemMiddleware())
+        app.middleware.use(app.sessions.middleware)
+        app.middleware.use(PrincipalMiddleware())
+        app.middleware.use(CSRFMiddleware())
+        app.routes.defaultMaxBodySize = "2mb"
+
+        try APIRoutes.register(on: app)
+    }
+}

@@ -1,0 +1,138 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Vapor
+
+/// The signed-in user and the organisations they act for.
+public struct Principal: Sendable {
+    public let userID: UUID
+    public let email: String
+    public let isPlatformAdmin: Bool
+    /// Organisation id → role.
+    public let roles: [UUID: MembershipRole]
+    /// Signed in by cookie (CSRF applies) rather than by bearer token.
+    public let viaSession: Bool
+
+    public var actor: Actor { Actor(userID: userID, name: email) }
+    public var organisationIDs: [UUID] { Array(roles.keys) }
+    public var canWriteSomewhere: Bool { isPlatformAdmin || roles.values.contains { $0.canWrite } }
+}
+
+struct PrincipalKey: StorageKey { typealias Value = Principal }
+
+extension Request {
+    public var principal: Principal? { storage[PrincipalKey.self] }
+
+    /// The principal, or 401.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw Problem.unauthenticated }
+        return principal
+    }
+}
+
+enum TokenHash {
+    static func of(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// 32 random bytes, URL-safe.
+    static func newToken(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return prefix + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// Finds who is calling: a bearer token first, then the session cookie. Never refuses by itself.
+public struct PrincipalMiddleware: AsyncMiddleware {
+    public init() {}
+
+    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization {
+            guard let principal = try await Self.fromToken(bearer.token, on: request.db) else {
+                throw Problem(.unauthorized, "Jeton d'API inconnu, révoqué ou expiré.")
+            }
+            request.storage[PrincipalKey.self] = principal
+        } else if request.hasSession, let text = request.session.data["user"], let id = UUID(uuidString: text) {
+            if let principal = try await Self.load(userID: id, viaSession: true, on: request.db) {
+                request.storage[PrincipalKey.self] = principal
+            } else {
+                request.session.destroy()
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    static func fromToken(_ token: String, on db: any Database) async throws -> Principal? {
+        guard let record = try await APITokenModel.query(on: db).filter(\.$tokenHash == TokenHash.of(token)).first() else { return nil }
+        if let expiry = record.expiresAt, expiry < Date() { return nil }
+        return try await load(userID: record.$user.id, viaSession: false, on: db)
+    }
+
+    static func load(userID: UUID, viaSession: Bool, on db: any Database) async throws -> Principal? {
+        guard let user = try await UserModel.query(on: db).filter(\.$id == userID).with(\.$memberships).first() else { return nil }
+        var roles: [UUID: MembershipRole] = [:]
+        for membership in user.memberships { roles[membership.$organisation.id] = membership.role }
+        return Principal(userID: userID, email: user.email, isPlatformAdmin: user.isPlatformAdmin, roles: roles, viaSession: viaSession)
+    }
+}
+
+/// Cookie-authenticated writes must carry the session's CSRF token (`X-CSRF-Token` header or `_csrf` form
+/// field). Bearer-token calls are not exposed to CSRF and need none.
+public struct CSRFMiddleware: AsyncMiddleware {
+    public init() {}
+
+    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let unsafe: [HTTPMethod] = [.POST, .PUT, .PATCH, .DELETE]
+        if unsafe.contains(request.method), let principal = request.principal, principal.viaSession, request.hasSession {
+            let expected = request.session.data["csrf"]
+            var presented = request.headers.first(name: "X-CSRF-Token")
+            if presented == nil, request.headers.contentType == .urlEncodedForm {
+                presented = try? request.content.get(String.self, at: "_csrf")
+            }
+            guard let expected, let presented, constantTimeEqual(expected, presented) else {
+                throw Problem(.forbidden, "Jeton anti-falsification (CSRF) absent ou invalide : rechargez la page et recommencez.")
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Sign-in attempts are counted in the database, per account and per address, so that every
+/// instance behind a load balancer applies the same limit.
+enum SignInLimiter {
+    static let window: TimeInterval = 15 * 60
+    static let perAccount = 5
+    static let perAddress = 20
+
+    static func address(of request: Request) -> String {
+        if request.application.pacteSettings.trustProxy,
+           let forwarded = request.headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return request.remoteAddress?.ipAddress ?? "inconnue"
+    }
+
+    static func check(email: String, address: String, on db: any Database) async throws {
+        let since = Date().addingTimeInterval(-window)
+        let byAccount = try await LoginAttemptModel.query(on: db)
+            .filter(\.$email == email).filter(\.$succeeded == false).filter(\.$attemptedAt >= since).count()
+        let byAddress = try await LoginAttemptModel.query(on: db)
+            .filter(\.$address == address).filter(\.$succeeded == false).filter(\.$attemptedAt >= since).count()
+        if byAccount >= perAccount || byAddress >= perAddress {
+            throw Problem(.tooManyRequests, "Trop de tentatives de connexion échouées : réessayez dans 15 minutes.")
+        }
+    }
+
+    static func record(email: String, address: String, succeeded: Bool, on db: any Database) async throws {
+        try await LoginAttemptModel(email: email, address: address, succeeded: succeeded, attemptedAt: Date()).create(on: db)
+    }
+}

@@ -1,0 +1,218 @@
+import ArgumentParser
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import PacteWeb
+import Vapor
+
+/// Options shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @ArgumentParser.Option(name: .customLong("database-url"), help: "postgres://… ou sqlite:///chemin (défaut : DATABASE_URL, sinon pacte.sqlite dans PACTE_DATA_DIR).")
+    var databaseURL: String?
+
+    var location: DatabaseLocation {
+        get throws {
+            let env = ProcessInfo.processInfo.environment
+            return try DatabaseLocation.resolve(databaseURL: databaseURL ?? env["DATABASE_URL"],
+                                                dataDirectory: env["PACTE_DATA_DIR"] ?? "pacte-data")
+        }
+    }
+
+    /// A configured application (not started); the caller shuts it down.
+    func application(arguments: [String] = ["pacte"]) async throws -> Application {
+        var environment = Environment(name: ProcessInfo.processInfo.environment["PACTE_ENV"] ?? "production", arguments: arguments)
+        try LoggingSystem.bootstrap(from: &environment)
+        let app = try await Application.make(environment)
+        do {
+            try PacteApp.configure(app, location: try location, settings: .fromEnvironment())
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        return app
+    }
+}
+
+/// Runs `body` with a configured, migrated application, and always shuts it down.
+func withApplication<T>(_ options: DatabaseOptions, migrate: Bool = true, _ body: (Application) async throws -> T) async throws -> T {
+    let app = try await options.application()
+    do {
+        if migrate {
+            try await DatabaseSetup.prepare(app.db)
+            try await app.autoMigrate()
+        }
+        let result = try await body(app)
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+func printDemoAccounts(_ report: DemoData.Report) {
+    if report.alreadyLoaded {
+        print("Les données de démonstration sont déjà chargées (mot de passe affiché lors du premier chargement).")
+    } else {
+        print("Données de démonstration chargées : \(report.conventions.count) conventions des documents sources.")
+    }
+    print("Comptes de DÉMONSTRATION (à ne pas utiliser en production) :")
+    for account in report.accounts {
+        print("  \(account.email)  —  \(account.role), \(account.organisation)")
+    }
+    if !report.alreadyLoaded { print("Mot de passe commun des comptes de démonstration : \(report.password)") }
+}
+
+func loadDemo(_ app: Application) async throws -> DemoData.Report {
+    let password = "demo-" + UUID().uuidString.prefix(13).lowercased()
+    let hash = try await app.password.async.hash(password)
+    let reference = try await ReferenceData.load(on: app.db)
+    print("Référentiels chargés : \(reference.communes) communes, \(reference.epci) EPCI, \(reference.naf) codes NAF.")
+    return try await DemoData.load(on: app.db, password: password, hash: hash)
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Démarre le serveur Pacte (SQLite par défaut).")
+
+    @ArgumentParser.OptionGroup var database: DatabaseOptions
+    @ArgumentParser.Option(help: "Port d'écoute (défaut : PORT, sinon 8080).") var port: Int?
+    @ArgumentParser.Option(help: "Adresse d'écoute.") var hostname = "127.0.0.1"
+    @ArgumentParser.Flag(name: .customLong("no-migrate"), help: "Ne pas appliquer les migrations au démarrage.") var noMigrate = false
+    @ArgumentParser.Flag(help: "Charge les données de démonstration (cinq conventions sources) avant de démarrer.") var demo = false
+
+    func run() async throws {
+        let port = self.port ?? Int(ProcessInfo.processInfo.environment["PORT"] ?? "") ?? 8080
+        let app = try await database.application(arguments: ["pacte", "serve", "--hostname", hostname, "--port", String(port)])
+        do {
+            if !noMigrate {
+                try await DatabaseSetup.prepare(app.db)
+                try await app.autoMigrate()
+            }
+            if demo { printDemoAccounts(try await loadDemo(app)) }
+            print("Pacte écoute sur http://\(hostname):\(port) — base : \(try database.location)")
+            try await app.execute()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Charge les cinq conventions sources et crée les comptes de démonstration.")
+    @ArgumentParser.OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await withApplication(database) { app in printDemoAccounts(try await loadDemo(app)) }
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Applique les migrations de la base.")
+    @ArgumentParser.OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await withApplication(database) { _ in print("Base à jour : \(try database.location)") }
+    }
+}
+
+struct ReferenceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reference", abstract: "Référentiels publics (communes, EPCI, NAF).",
+                                                    subcommands: [Load.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "load", abstract: "Charge (ou recharge) les référentiels livrés avec Pacte.")
+        @ArgumentParser.OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await withApplication(database) { app in
+                let report = try await ReferenceData.load(on: app.db) { print($0) }
+                print("\(report.regions) régions, \(report.departements) départements, \(report.epci) EPCI, \(report.communes) communes, \(report.naf) codes NAF.")
+            }
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Comptes utilisateurs.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Crée un compte ; le mot de passe est lu sur l'entrée standard.")
+        @ArgumentParser.OptionGroup var database: DatabaseOptions
+        @ArgumentParser.Option(help: "Adresse électronique.") var email: String
+        @ArgumentParser.Option(help: "SIREN de l'organisation.") var organisation: String
+        @ArgumentParser.Option(help: "Rôle : orgAdmin, agent ou reader.") var role: String
+        @ArgumentParser.Option(help: "Nom affiché.") var name: String?
+        @ArgumentParser.Flag(name: .customLong("platform-admin"), help: "Administrateur de la plateforme.") var platformAdmin = false
+
+        func run() async throws {
+            guard let role = MembershipRole(rawValue: role) else {
+                throw ValidationError("Rôle inconnu « \(role) » : orgAdmin, agent ou reader.")
+            }
+            let siren: Siren
+            do { siren = try Siren(organisation) } catch { throw ValidationError("SIREN invalide : \(error)") }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("Mot de passe attendu sur l'entrée standard.")
+            }
+            try await withApplication(database) { app in
+                guard let org = try await OrganisationModel.query(on: app.db).filter(\.$siren == siren).first() else {
+                    throw ValidationError("Aucune organisation de SIREN \(siren.digits) : créez-la d'abord (API /api/v1/organisations ou `pacte demo`).")
+                }
+                let hash = try await app.password.async.hash(line)
+                let user = try await Accounts.createUser(email: email, displayName: name, password: line, organisationID: try org.requireID(),
+                                                         role: role, isPlatformAdmin: platformAdmin, passwordHash: hash,
+                                                         actor: .system, on: app.db) { _ in hash }
+                print("Compte créé : \(user.email) (\(role.label), \(org.name)).")
+            }
+        }
+    }
+}
+
+struct AuditLogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit-log", abstract: "Journal d'audit chaîné.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Vérifie la chaîne d'empreintes ; signale le premier maillon rompu.")
+        @ArgumentParser.OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let result = try await withApplication(database, migrate: false) { app in try await AuditTrail.verify(on: app.db) }
+            if let broken = result.firstBroken {
+                printError("Journal d'audit ALTÉRÉ : événement n° \(broken.eventID) — \(broken.reason). \(result.checked) événement(s) vérifié(s) avant lui.")
+                throw ExitCode(4)
+            }
+            print("Journal d'audit intègre : \(result.checked) événement(s) vérifié(s).")
+        }
+    }
+}
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "backup", abstract: "Copie cohérente de la base, serveur en marche.")
+    @ArgumentParser.OptionGroup var database: DatabaseOptions
+    @ArgumentParser.Argument(help: "Fichier de sauvegarde à créer.") var file: String
+
+    func run() async throws {
+        let location = try database.location
+        try await withApplication(database, migrate: false) { app in try await Backup.backup(location, to: file, db: app.db) }
+        print("Sauvegarde écrite : \(file)")
+    }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Restaure une sauvegarde (arrêtez le serveur avant, pour SQLite).")
+    @ArgumentParser.OptionGroup var database: DatabaseOptions
+    @ArgumentParser.Argument(help: "Fichier de sauvegarde.") var file: String
+
+    func run() async throws {
+        let location = try database.location
+        try Backup.restore(location, from: file)
+        let ok = try await withApplication(database, migrate: false) { app in try await Backup.integrityCheck(on: app.db) }
+        guard ok else {
+            printError("La base restaurée ne passe pas le contrôle d'intégrité.")
+            throw ExitCode(5)
+        }
+        print("Sauvegarde restaurée et vérifiée : \(location)")
+    }
+}
