@@ -160,10 +160,9 @@ struct UserCommand: AsyncParsableCommand {
                 guard let org = try await OrganisationModel.query(on: app.db).filter(\.$siren == siren).first() else {
                     throw ValidationError("Aucune organisation de SIREN \(siren.digits) : créez-la d'abord (API /api/v1/organisations ou `pacte demo`).")
                 }
-                let hash = try await app.password.async.hash(line)
                 let user = try await Accounts.createUser(email: email, displayName: name, password: line, organisationID: try org.requireID(),
-                                                         role: role, isPlatformAdmin: platformAdmin, passwordHash: hash,
-                                                         actor: .system, on: app.db) { _ in hash }
+                                                         role: role, isPlatformAdmin: platformAdmin,
+                                                         actor: .system, on: app.db) { try await app.password.async.hash($0) }
                 print("Compte créé : \(user.email) (\(role.label), \(org.name)).")
             }
         }

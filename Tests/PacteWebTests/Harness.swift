@@ -21,18 +21,7 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// Serialises tests that share the one PostgreSQL database.
-actor PostgresGate {
-    static let shared = PostgresGate()
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-    func enter() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-    func leave() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
-    }
-}
+let postgresGate = Turnstile()
 
 struct Fixture: Sendable {
     let location: DatabaseLocation
@@ -49,7 +38,7 @@ func withFreshDatabase<T>(_ engine: Engine, demo: Bool = true, _ body: (Fixture)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pacte-test-\(UUID().uuidString).sqlite").path
         location = .sqlite(path: path)
     case .postgres:
-        await PostgresGate.shared.enter()
+        await postgresGate.enter()
         location = .postgres(url: ProcessInfo.processInfo.environment["PACTE_TEST_POSTGRES_URL"]!)
     }
     do {
@@ -67,11 +56,11 @@ func withFreshDatabase<T>(_ engine: Engine, demo: Bool = true, _ body: (Fixture)
             }
         }
         let result = try await body(Fixture(location: location, password: demoPassword))
-        if case .postgres = engine { await PostgresGate.shared.leave() }
+        if case .postgres = engine { await postgresGate.leave() }
         if case .sqlite(let path) = location { cleanSQLite(path) }
         return result
     } catch {
-        if case .postgres = engine { await PostgresGate.shared.leave() }
+        if case .postgres = engine { await postgresGate.leave() }
         if case .sqlite(let path) = location { cleanSQLite(path) }
         throw error
     }

@@ -37,7 +37,6 @@ struct ServerTests {
 
     @Test("Chaque route de l'API : anonyme 401, non-partie 404, lecteur 403 en écriture", arguments: Engine.available)
     func authorisationWalk(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { _ in } // warm-up keeps the fixture code path identical
         try await withFreshDatabase(engine) { fixture in
             try await withPacte(fixture.location) { app in
                 let dijon = try await app.conventionID(titled: "seed 003")

@@ -186,23 +186,13 @@ extension PlanFile {
     }
 
     private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined().trimmingPrefix(".").description
-        }
+        let path = DecodingErrorText.path
         switch error {
         case let .keyNotFound(key, context):
             let where_ = path(context.codingPath)
             return "champ obligatoire « \(key.stringValue) » manquant" + (where_.isEmpty ? "." : " dans \(where_).")
         case let .typeMismatch(type, context), let .valueNotFound(type, context):
-            let expected = switch String(describing: type) {
-            case "String": "du texte entre guillemets"
-            case "Int", "Int64": "un nombre entier"
-            case "Bool": "true ou false"
-            case let name where name.hasPrefix("Array"): "une liste [ … ]"
-            case let name where name.hasPrefix("Dictionary"): "un objet { … }"
-            default: "une autre forme de valeur"
-            }
-            return "\(path(context.codingPath)) : attendu \(expected)."
+            return "\(path(context.codingPath)) : attendu \(DecodingErrorText.expected(type))."
         case let .dataCorrupted(context):
             let where_ = path(context.codingPath)
             if where_.isEmpty { return "le fichier n'est pas un JSON valide." }

@@ -83,8 +83,7 @@ public enum AuditTrail {
             event.before ?? "", event.after ?? "",
         ]
         // Unit separator between fields: no field can make two different events hash alike.
-        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return sha256Hex(fields.joined(separator: "\u{1F}"))
     }
 
     static func timestamp(_ date: Date) -> String {
@@ -127,4 +126,9 @@ public enum AuditTrail {
         }
         return Verification(checked: checked, firstBroken: nil)
     }
+}
+
+/// Lower-case hexadecimal SHA-256 of a text: audit hashes and stored API-token hashes.
+public func sha256Hex(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
 }

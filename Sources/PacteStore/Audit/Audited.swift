@@ -15,6 +15,13 @@ public enum Audited {
                                                    change: (M) throws -> Void) async throws where M.IDValue == UUID {
         let before = try AuditTrail.snapshot(model)
         try change(model)
+        try await saveChanges(model, before: before, entityType, conventionID: conventionID, actor: actor, on: db)
+    }
+
+    /// Saves a model already changed in place and records it against `before`, its snapshot taken before the
+    /// change (for changes made outside the write's transaction); nothing is recorded when nothing changed.
+    public static func saveChanges<M: Model & Sendable>(_ model: M, before: String, _ entityType: String, conventionID: UUID?, actor: Actor,
+                                                        on db: any Database) async throws where M.IDValue == UUID {
         guard model.hasChanges else { return }
         try await model.update(on: db)
         try await AuditTrail.record(on: db, actor: actor, action: .update, entityType: entityType, entityID: model.id,

@@ -2,14 +2,17 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Serialises writers within one process. SQLite allows one writer at a time; taking turns here
-/// turns "database is locked" errors into a short wait.
-actor WriteTurnstile {
-    static let shared = WriteTurnstile()
+/// Lets one task through at a time, the others wait their turn in order.
+public actor Turnstile {
+    /// SQLite allows one writer at a time; taking turns here turns "database is locked" errors into a short wait.
+    static let writes = Turnstile()
+
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    func enter() async {
+    public init() {}
+
+    public func enter() async {
         if !busy {
             busy = true
             return
@@ -17,7 +20,7 @@ actor WriteTurnstile {
         await withCheckedContinuation { waiting.append($0) }
     }
 
-    func leave() {
+    public func leave() {
         if waiting.isEmpty {
             busy = false
         } else {
@@ -39,13 +42,13 @@ public enum Store {
                 return try await body(tx)
             }
         }
-        await WriteTurnstile.shared.enter()
+        await Turnstile.writes.enter()
         do {
             let result = try await db.transaction { tx in try await body(tx) }
-            await WriteTurnstile.shared.leave()
+            await Turnstile.writes.leave()
             return result
         } catch {
-            await WriteTurnstile.shared.leave()
+            await Turnstile.writes.leave()
             throw error
         }
     }

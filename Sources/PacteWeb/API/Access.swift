@@ -40,12 +40,13 @@ enum Access {
         return convention
     }
 
-    /// The convention, for a write: 404 if hidden, 403 if the principal only reads it.
+    /// The convention, for a write: 404 if hidden, 403 if the principal only reads it (a visible
+    /// convention that is not writable always has a reader membership behind it).
     static func writableConvention(_ request: Request) async throws -> ConventionModel {
         let convention = try await convention(request)
         let principal = try request.requirePrincipal()
         guard try await canWrite(principal, conventionID: try convention.requireID(), on: request.db) else {
-            throw principal.roles.isEmpty ? Problem.notFound("Convention") : Problem.readOnly
+            throw Problem.readOnly
         }
         return convention
     }
@@ -66,5 +67,13 @@ enum Access {
 
     static func writesFor(_ principal: Principal, organisation: UUID) -> Bool {
         principal.isPlatformAdmin || (principal.roles[organisation]?.canWrite ?? false)
+    }
+}
+
+extension QueryBuilder {
+    /// `field` contains `text`, ignoring case: `ILIKE` on PostgreSQL, `LIKE` (case-insensitive for ASCII) on SQLite.
+    @discardableResult
+    func filter(_ field: KeyPath<Model, FieldProperty<Model, String>>, containsIgnoringCase text: String, on db: any Database) -> Self {
+        filter(field, .custom(Store.isPostgres(db) ? "ILIKE" : "LIKE"), "%\(text)%")
     }
 }

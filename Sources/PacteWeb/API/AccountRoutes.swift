@@ -90,8 +90,8 @@ public struct TokenOut: Documented {
 public enum Accounts {
     /// Creates a user with one membership; used by the API, `pacte user add` and the demo loader.
     public static func createUser(email: String, displayName: String?, password: String, organisationID: UUID, role: MembershipRole,
-                                  isPlatformAdmin: Bool = false, isDemo: Bool = false, passwordHash: String? = nil,
-                                  actor: Actor, on db: any Database, hasher: (String) throws -> String) async throws -> UserModel {
+                                  isPlatformAdmin: Bool = false, isDemo: Bool = false,
+                                  actor: Actor, on db: any Database, hash: (String) async throws -> String) async throws -> UserModel {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         let parts = email.split(separator: "@")
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") else {
@@ -106,8 +106,8 @@ public enum Accounts {
         if try await UserModel.query(on: db).filter(\.$email == email).count() > 0 {
             throw Problem(.conflict, "Un compte existe déjà pour « \(email) ».", field: "email")
         }
-        let hash = try passwordHash ?? hasher(password)
-        let user = UserModel(id: UUID(), email: email, displayName: displayName ?? email, passwordHash: hash,
+        // Hashed only once the input is valid: bcrypt is deliberately slow.
+        let user = UserModel(id: UUID(), email: email, displayName: displayName ?? email, passwordHash: try await hash(password),
                              isPlatformAdmin: isPlatformAdmin, isDemo: isDemo)
         try await Store.write(on: db) { tx in
             try await user.create(on: tx)
@@ -202,10 +202,9 @@ public enum Accounts {
             guard Access.administers(principal, organisation: input.organisationID) else {
                 throw Problem(.forbidden, "Vous n'administrez pas cette organisation.", field: "organisationID")
             }
-            let hash = try await req.password.async.hash(input.password)
             let user = try await createUser(email: input.email, displayName: input.displayName, password: input.password,
-                                            organisationID: input.organisationID, role: input.role, passwordHash: hash,
-                                            actor: principal.actor, on: req.db) { _ in hash }
+                                            organisationID: input.organisationID, role: input.role,
+                                            actor: principal.actor, on: req.db) { try await req.password.async.hash($0) }
             let memberships = try await MembershipModel.query(on: req.db).filter(\.$user.$id == user.requireID()).all()
             return try UserOut(user, memberships: memberships)
         }

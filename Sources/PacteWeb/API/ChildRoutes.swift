@@ -57,11 +57,7 @@ struct ChildResource<M: Model & Sendable, In: Documented, Out: Documented>: Send
             try await resource.apply(req, convention, input, row)
             let actor = try req.requirePrincipal().actor
             try await Store.write(on: req.db) { tx in
-                if row.hasChanges {
-                    try await row.update(on: tx)
-                    try await AuditTrail.record(on: tx, actor: actor, action: .update, entityType: resource.entityType, entityID: row.id,
-                                                conventionID: convention.id, before: before, after: try AuditTrail.snapshot(row))
-                }
+                try await Audited.saveChanges(row, before: before, resource.entityType, conventionID: convention.id, actor: actor, on: tx)
                 try await resource.afterWrite(row, input, convention, actor, tx)
             }
             return try await resource.output(row, req.db)
@@ -267,11 +263,7 @@ extension ConventionRoutes {
             guard let uuid = UUID(uuidString: id.rawValue) else { throw Problem.invalid("funderID", "Identifiant d'organisation invalide.") }
             return uuid
         }
-        if m.hasChanges {
-            try await m.update(on: db)
-            try await AuditTrail.record(on: db, actor: actor, action: .update, entityType: "share", entityID: m.id,
-                                        conventionID: convention.id, before: before, after: try AuditTrail.snapshot(m))
-        }
+        try await Audited.saveChanges(m, before: before, "share", conventionID: convention.id, actor: actor, on: db)
         if input.prorata != nil || members.isEmpty {
             for old in existingMembers {
                 try await Audited.delete(old, "prorata-member", conventionID: convention.id, actor: actor, on: db)

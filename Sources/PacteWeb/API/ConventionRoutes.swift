@@ -11,19 +11,14 @@ enum ConventionRoutes {
         api.on(.GET, "conventions", summary: "Conventions visibles (filtres : status, q)", tag: "Conventions",
                response: Paged(items: [ConventionOut.example], page: 1, per: 50, total: 1), paged: true) { req in
             let principal = try req.requirePrincipal()
-            let (page, per) = try Paged<ConventionOut>.parameters(req)
             let query = ConventionModel.query(on: req.db)
             if let visible = try await Access.visibleConventionIDs(principal, on: req.db) { query.filter(\.$id ~~ visible) }
             if let status = try req.query.get(String?.self, at: "status") {
                 guard let value = ConventionStatus(rawValue: status) else { throw Problem.invalid("status", "Statut inconnu : « \(status) ».") }
                 query.filter(\.$status == value)
             }
-            if let q = try req.query.get(String?.self, at: "q"), !q.isEmpty { query.filter(\.$title, .custom(Store.isPostgres(req.db) ? "ILIKE" : "LIKE"), "%\(q)%") }
-            let total = try await query.count()
-            let rows = try await query.sort(\.$title).range((page - 1) * per ..< page * per).all()
-            var items: [ConventionOut] = []
-            for row in rows { items.append(try await ConventionOut.make(row, on: req.db)) }
-            return Paged(items: items, page: page, per: per, total: total)
+            if let q = try req.query.get(String?.self, at: "q"), !q.isEmpty { query.filter(\.$title, containsIgnoringCase: q, on: req.db) }
+            return try await Paged.fetch(query.sort(\.$title), for: req) { try await ConventionOut.make($0, on: req.db) }
         }
         api.on(.POST, "conventions", summary: "Créer une convention (votre organisation en devient partie)", tag: "Conventions",
                request: ConventionIn.example, response: ConventionOut.example, status: .created) { req in
@@ -39,9 +34,9 @@ enum ConventionRoutes {
             } else if writable.count == 1 {
                 organisationID = writable[0]
             } else if writable.isEmpty {
-                throw principal.roles.isEmpty && !principal.isPlatformAdmin ? Problem.readOnly : (principal.isPlatformAdmin
+                throw principal.isPlatformAdmin
                     ? Problem.invalid("organisationID", "Précisez « organisationID » : l'organisation pour laquelle la convention est rédigée.")
-                    : Problem.readOnly)
+                    : Problem.readOnly
             } else {
                 throw Problem.invalid("organisationID", "Vous agissez pour plusieurs organisations : précisez « organisationID ».")
             }
@@ -91,11 +86,8 @@ enum ConventionRoutes {
         api.on(.GET, "conventions", ":conventionID", "audit-events", summary: "Journal d'audit de la convention", tag: "Audit",
                response: Paged(items: [AuditEventOut.example], page: 1, per: 50, total: 1), paged: true) { req in
             let convention = try await Access.convention(req)
-            let (page, per) = try Paged<AuditEventOut>.parameters(req)
-            let query = AuditEventModel.query(on: req.db).filter(\.$conventionID == (try convention.requireID()))
-            let total = try await query.count()
-            let rows = try await query.sort(\.$id).range((page - 1) * per ..< page * per).all()
-            return Paged(items: rows.map(AuditEventOut.init), page: page, per: per, total: total)
+            let query = AuditEventModel.query(on: req.db).filter(\.$conventionID == (try convention.requireID())).sort(\.$id)
+            return try await Paged.fetch(query, for: req) { AuditEventOut($0) }
         }
 
         registerParties(api)

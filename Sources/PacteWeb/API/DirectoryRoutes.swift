@@ -24,7 +24,6 @@ enum DirectoryRoutes {
     static func register(_ api: APIBuilder) {
         api.on(.GET, "organisations", summary: "Annuaire des organisations (filtres : q, kind, siren)", tag: "Organisations",
                response: Paged(items: [OrganisationOut.example], page: 1, per: 50, total: 1), paged: true) { req in
-            let (page, per) = try Paged<OrganisationOut>.parameters(req)
             let query = OrganisationModel.query(on: req.db)
             if let kind = try req.query.get(String?.self, at: "kind") {
                 guard let value = OrganisationKind(rawValue: kind) else { throw Problem.invalid("kind", "Nature d'organisation inconnue : « \(kind) ».") }
@@ -35,11 +34,9 @@ enum DirectoryRoutes {
                 query.filter(\.$siren == value)
             }
             if let q = try req.query.get(String?.self, at: "q"), !q.isEmpty {
-                query.filter(\.$name, .custom(Store.isPostgres(req.db) ? "ILIKE" : "LIKE"), "%\(q)%")
+                query.filter(\.$name, containsIgnoringCase: q, on: req.db)
             }
-            let total = try await query.count()
-            let rows = try await query.sort(\.$name).range((page - 1) * per ..< page * per).all()
-            return Paged(items: try rows.map(OrganisationOut.init), page: page, per: per, total: total)
+            return try await Paged.fetch(query.sort(\.$name), for: req) { try OrganisationOut($0) }
         }
         api.on(.POST, "organisations", summary: "Créer une organisation", tag: "Organisations",
                request: OrganisationIn.example, response: OrganisationOut.example, status: .created) { req in

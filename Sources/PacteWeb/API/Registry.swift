@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import PacteCore
 import Vapor
@@ -78,6 +79,16 @@ public struct Paged<Item: Content>: Content {
     public var page: Int
     public var per: Int
     public var total: Int
+
+    /// One page of `query` (sorted by the caller), counted and fetched by Fluent's own pagination.
+    static func fetch<M: Model>(_ query: QueryBuilder<M>, for request: Request,
+                                _ transform: (M) async throws -> Item) async throws -> Paged<Item> {
+        let (page, per) = try parameters(request)
+        let result = try await query.paginate(PageRequest(page: page, per: per))
+        var items: [Item] = []
+        for row in result.items { items.append(try await transform(row)) }
+        return Paged(items: items, page: page, per: per, total: result.metadata.total)
+    }
 
     static func parameters(_ request: Request) throws -> (page: Int, per: Int) {
         let page = try request.query.get(Int?.self, at: "page") ?? 1

@@ -104,14 +104,13 @@ public struct ProblemMiddleware: AsyncMiddleware {
 
     static func frenchDecodingProblem(_ error: DecodingError) -> Problem {
         func path(_ keys: [any CodingKey]) -> String? {
-            let parts = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            guard !parts.isEmpty else { return nil }
-            return parts.reduce("") { $0.isEmpty || $1.hasPrefix("[") ? $0 + $1 : $0 + "." + $1 }
+            let text = DecodingErrorText.path(keys)
+            return text.isEmpty ? nil : text
         }
         switch error {
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
-            return Problem(.badRequest, "Type inattendu pour « \(field ?? "corps") » : il faut \(expected(type)).", field: field)
+            return Problem(.badRequest, "Type inattendu pour « \(field ?? "corps") » : il faut \(DecodingErrorText.expected(type)).", field: field)
         case .valueNotFound(_, let context):
             let field = path(context.codingPath)
             return Problem(.badRequest, "Valeur manquante pour « \(field ?? "corps") ».", field: field)
@@ -126,16 +125,6 @@ public struct ProblemMiddleware: AsyncMiddleware {
             return Problem(.unprocessableEntity, "« \(field!) » : \(context.debugDescription)", field: field)
         @unknown default:
             return Problem(.badRequest, "Requête illisible.")
-        }
-    }
-
-    static func expected(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "une chaîne de caractères"
-        case is Int.Type, is Int64.Type: "un nombre entier"
-        case is Bool.Type: "un booléen"
-        case is [Any].Type: "une liste"
-        default: "une valeur d'un autre type"
         }
     }
 

@@ -32,9 +32,7 @@ extension Request {
 }
 
 enum TokenHash {
-    static func of(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func of(_ token: String) -> String { sha256Hex(token) }
 
     /// 32 random bytes, URL-safe.
     static func newToken(prefix: String) -> String {
