@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.0"),
+        .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The pure domain core: Foundation only, no framework, no database.
@@ -37,7 +39,8 @@ let package = Package(
             ],
             resources: [.copy("Resources/reference"), .copy("Resources/demo")]
         ),
-        // HTTP: routes, JSON API, authentication, authorisation, problem+json errors, OpenAPI.
+        // HTTP: routes, JSON API, HTML pages (Plot), SVG charts, authentication, authorisation,
+        // problem+json errors, OpenAPI.
         .target(
             name: "PacteWeb",
             dependencies: [
@@ -45,7 +48,9 @@ let package = Package(
                 "PacteStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
-            ]
+                .product(name: "Plot", package: "Plot"),
+            ],
+            resources: [.copy("Resources/static")]
         ),
         // The command line: argument parsing and wiring only.
         .executableTarget(
@@ -71,6 +76,7 @@ let package = Package(
                 "PacteStore",
                 "PacteWeb",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

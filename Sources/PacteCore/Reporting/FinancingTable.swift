@@ -22,6 +22,8 @@ public struct FinancingTable: Hashable, Sendable {
         public var cells: [Cell]
         public var unfunded: Money
         public var excess: Money
+        /// The row's action in `PlanEvaluation.actions` (an action spans one row per year).
+        public var actionIndex: Int
     }
 
     public var title: String
@@ -46,7 +48,7 @@ public struct FinancingTable: Hashable, Sendable {
         funders = plan.funders
         var rows: [Row] = []
         var pendingNotes: [String] = []
-        for result in evaluation.actions {
+        for (actionIndex, result) in evaluation.actions.enumerated() {
             for period in result.periods {
                 let cells = plan.funders.map { funder in FinancingTable.cell(period.outcomes(for: funder.id)) }
                 let allPending = period.cost.isZero && !period.pendingLines.isEmpty
@@ -54,7 +56,7 @@ public struct FinancingTable: Hashable, Sendable {
                     label: result.action.displayName, axis: result.action.axis,
                     year: period.year,
                     cost: allPending ? nil : period.cost, hasPendingLines: !period.pendingLines.isEmpty,
-                    cells: cells, unfunded: period.unfunded, excess: period.excess))
+                    cells: cells, unfunded: period.unfunded, excess: period.excess, actionIndex: actionIndex))
                 for line in period.pendingLines {
                     let rules = period.outcomes.filter(\.isPending).map { outcome -> String in
                         let who = plan.funder(outcome.funder)?.displayName ?? outcome.funder.rawValue

@@ -20,14 +20,50 @@ struct ChildResource<M: Model & Sendable, In: Documented, Out: Documented>: Send
     /// Runs inside the write's transaction after the row is saved (dependent rows, plan check).
     var afterWrite: @Sendable (M, In?, ConventionModel, Actor, any Database) async throws -> Void = { _, _, _, _, _ in }
 
+    /// The row named in the path, within the convention (and action) of the path.
+    func find(_ req: Request, _ convention: ConventionModel) async throws -> M {
+        let id = try Access.uuid(req, idParameter, label)
+        guard let row = try await scope(req, convention).filter(\M._$id == id).first() else { throw Problem.notFound(label) }
+        return row
+    }
+
+    /// Creates a row in one audited transaction; the API and the HTML forms both come through here.
+    @discardableResult
+    func create(_ req: Request, _ convention: ConventionModel, _ input: In) async throws -> M {
+        let row = try await make(req, convention, input)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            if row.id == nil { row.id = UUID() }
+            try await Audited.create(row, entityType, conventionID: convention.id, actor: actor, on: tx)
+            try await afterWrite(row, input, convention, actor, tx)
+        }
+        return row
+    }
+
+    /// `adjust` runs after the input is applied: the HTML forms clear there the fields left empty.
+    func update(_ req: Request, _ convention: ConventionModel, _ row: M, _ input: In, adjust: (M) throws -> Void = { _ in }) async throws {
+        let before = try AuditTrail.snapshot(row)
+        try await apply(req, convention, input, row)
+        try adjust(row)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.saveChanges(row, before: before, entityType, conventionID: convention.id, actor: actor, on: tx)
+            try await afterWrite(row, input, convention, actor, tx)
+        }
+    }
+
+    func delete(_ req: Request, _ convention: ConventionModel, _ row: M) async throws {
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.delete(row, entityType, conventionID: convention.id, actor: actor, on: tx)
+            try await afterWrite(row, nil, convention, actor, tx)
+        }
+    }
+
     func register(_ api: APIBuilder) {
         let one = path + [.parameter(idParameter)]
         let resource = self
-        @Sendable func find(_ req: Request, _ convention: ConventionModel) async throws -> M {
-            let id = try Access.uuid(req, resource.idParameter, resource.label)
-            guard let row = try await resource.scope(req, convention).filter(\M._$id == id).first() else { throw Problem.notFound(resource.label) }
-            return row
-        }
+        @Sendable func find(_ req: Request, _ convention: ConventionModel) async throws -> M { try await resource.find(req, convention) }
         api.on(.GET, path, summary: "Lister : \(label.lowercased())", tag: tag, response: [Out.example]) { req in
             let convention = try await Access.convention(req)
             var result: [Out] = []
@@ -36,14 +72,7 @@ struct ChildResource<M: Model & Sendable, In: Documented, Out: Documented>: Send
         }
         api.on(.POST, path, summary: "Créer : \(label.lowercased())", tag: tag, request: In.example, response: Out.example, status: .created) { req in
             let convention = try await Access.writableConvention(req)
-            let input = try req.content.decode(In.self)
-            let row = try await resource.make(req, convention, input)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                if row.id == nil { row.id = UUID() }
-                try await Audited.create(row, resource.entityType, conventionID: convention.id, actor: actor, on: tx)
-                try await resource.afterWrite(row, input, convention, actor, tx)
-            }
+            let row = try await resource.create(req, convention, try req.content.decode(In.self))
             return try await resource.output(row, req.db)
         }
         api.on(.GET, one, summary: "Lire : \(label.lowercased())", tag: tag, response: Out.example) { req in
@@ -52,24 +81,12 @@ struct ChildResource<M: Model & Sendable, In: Documented, Out: Documented>: Send
         api.on(.PATCH, one, summary: "Modifier : \(label.lowercased())", tag: tag, request: In.example, response: Out.example) { req in
             let convention = try await Access.writableConvention(req)
             let row = try await find(req, convention)
-            let input = try req.content.decode(In.self)
-            let before = try AuditTrail.snapshot(row)
-            try await resource.apply(req, convention, input, row)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.saveChanges(row, before: before, resource.entityType, conventionID: convention.id, actor: actor, on: tx)
-                try await resource.afterWrite(row, input, convention, actor, tx)
-            }
+            try await resource.update(req, convention, row, try req.content.decode(In.self))
             return try await resource.output(row, req.db)
         }
         api.on(.DELETE, one, summary: "Supprimer : \(label.lowercased())", tag: tag, response: nil, status: .noContent) { req in
             let convention = try await Access.writableConvention(req)
-            let row = try await find(req, convention)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.delete(row, resource.entityType, conventionID: convention.id, actor: actor, on: tx)
-                try await resource.afterWrite(row, nil, convention, actor, tx)
-            }
+            try await resource.delete(req, convention, try await find(req, convention))
             return HTTPStatus.noContent
         }
     }
@@ -116,129 +133,136 @@ extension ConventionRoutes {
     }
 
     static func registerActions(_ api: APIBuilder) {
-        @Sendable func checkReferences(_ input: ActionIn, _ c: ConventionModel, on db: any Database) async throws {
-            if let axis = input.axisID {
-                guard let found = try await AxisModel.find(axis, on: db), found.$convention.id == c.id else {
-                    throw Problem.invalid("axisID", "Cet axe n'appartient pas à la convention.")
-                }
-            }
-            if let op = input.operatorID, try await OrganisationModel.find(op, on: db) == nil {
-                throw Problem.invalid("operatorID", "Organisation inconnue.")
-            }
-        }
-        @Sendable func apply(_ input: ActionIn, _ m: ActionModel) throws {
-            if let position = input.position { m.position = position }
-            if let code = input.code { m.code = code }
-            if let title = input.title { m.title = try required(title, "title") }
-            if let axis = input.axisID { m.$axis.id = axis }
-            if let v = input.context { m.context = v }
-            if let v = input.objectives { m.objectives = v }
-            if let v = input.content { m.content = v }
-            if let v = input.method { m.method = v }
-            if let v = input.operatorID { m.$operator.id = v }
-            if let v = input.calendar { m.calendar = v }
-            if let v = input.coFinancing { m.coFinancing = v }
-            if let v = input.technicalPartners { m.technicalPartners = v }
-            if let v = input.evaluation { m.evaluation = v }
-            if let v = input.dayRate {
-                guard v.money.cents > 0 else { throw Problem.invalid("dayRate", "Le prix de journée doit être positif.") }
-                m.dayRate = v.money
-            }
-            if let v = input.statedDays { m.statedDaysText = StoredFraction.text(v.quantity) }
-            if let v = input.notes { m.notes = v }
-        }
-        ChildResource<ActionModel, ActionIn, ActionOut>(
-            path: ["conventions", ":conventionID", "actions"], idParameter: "actionID", label: "Action", entityType: "action", tag: "Actions",
-            scope: { req, c in ActionModel.query(on: req.db).filter(\.$convention.$id == (try c.requireID())).sort(\.$position) },
-            make: { req, c, input in
-                try await checkReferences(input, c, on: req.db)
-                let next = try await nextPosition(ActionModel.query(on: req.db).filter(\.$convention.$id == c.requireID()))
-                let position = input.position ?? next
-                let m = ActionModel(conventionID: try c.requireID(), position: position, code: input.code ?? "", title: try required(input.title, "title"))
-                try apply(input, m)
-                return m
-            },
-            apply: { req, c, input, m in
-                try await checkReferences(input, c, on: req.db)
-                try apply(input, m)
-            },
-            output: { m, _ in try ActionOut(m) },
-            afterWrite: { _, _, c, _, db in try await checkPlan(c, on: db) }
-        ).register(api)
-
-        let actionPath: [PathComponent] = ["conventions", ":conventionID", "actions", ":actionID"]
-
-        ChildResource<CostLineModel, LineIn, LineOut>(
-            path: actionPath + ["lines"], idParameter: "lineID", label: "Ligne de coût", entityType: "cost-line", tag: "Lignes de coût",
-            scope: { req, c in
-                let action = try await Access.action(req, in: c)
-                return CostLineModel.query(on: req.db).filter(\.$action.$id == (try action.requireID())).sort(\.$position)
-            },
-            make: { req, c, input in
-                let action = try await Access.action(req, in: c)
-                let line = try input.line(merging: nil, defaultRegime: c.taxRegime)
-                let next = try await nextPosition(CostLineModel.query(on: req.db).filter(\.$action.$id == action.requireID()))
-                let position = input.position ?? next
-                return CostLineModel(actionID: try action.requireID(), position: position, line: line)
-            },
-            apply: { _, c, input, m in
-                m.apply(try input.line(merging: try m.costLine(), defaultRegime: c.taxRegime))
-                if let position = input.position { m.position = position }
-            },
-            output: { m, _ in try LineOut(m) },
-            afterWrite: { _, _, c, _, db in try await checkPlan(c, on: db) }
-        ).register(api)
-
-        ChildResource<ShareModel, ShareIn, ShareOut>(
-            path: actionPath + ["shares"], idParameter: "shareID", label: "Part de financement", entityType: "share", tag: "Parts de financement",
-            scope: { req, c in
-                let action = try await Access.action(req, in: c)
-                return ShareModel.query(on: req.db).filter(\.$action.$id == (try action.requireID())).with(\.$prorataMembers).sort(\.$position)
-            },
-            make: { req, c, input in
-                let action = try await Access.action(req, in: c)
-                _ = try input.share(merging: nil)
-                let next = try await nextPosition(ShareModel.query(on: req.db).filter(\.$action.$id == action.requireID()))
-                let position = input.position ?? next
-                let m = ShareModel(id: UUID(), actionID: try action.requireID(), position: position)
-                return m
-            },
-            apply: { _, _, input, m in
-                if let position = input.position { m.position = position }
-            },
-            output: { m, db in
-                let members = try await ProrataMemberModel.query(on: db).filter(\.$share.$id == m.requireID()).all()
-                return try ShareOut(m, members: members)
-            },
-            afterWrite: { m, input, c, actor, db in
-                if let input {
-                    try await writeShare(m, input: input, actor: actor, convention: c, on: db)
-                }
-                try await checkPlan(c, on: db)
-            }
-        ).register(api)
-
-        ChildResource<IndicatorModel, IndicatorIn, IndicatorOut>(
-            path: actionPath + ["indicators"], idParameter: "indicatorID", label: "Indicateur", entityType: "indicator", tag: "Indicateurs",
-            scope: { req, c in
-                let action = try await Access.action(req, in: c)
-                return IndicatorModel.query(on: req.db).filter(\.$action.$id == (try action.requireID())).sort(\.$position)
-            },
-            make: { req, c, input in
-                let action = try await Access.action(req, in: c)
-                let next = try await nextPosition(IndicatorModel.query(on: req.db).filter(\.$action.$id == action.requireID()))
-                let position = input.position ?? next
-                let m = IndicatorModel(actionID: try action.requireID(), position: position, label: try required(input.label, "label"))
-                applyIndicator(input, m)
-                return m
-            },
-            apply: { _, _, input, m in
-                if let label = input.label { m.label = try required(label, "label") }
-                applyIndicator(input, m)
-            },
-            output: { m, _ in try IndicatorOut(m) }
-        ).register(api)
+        actions.register(api)
+        lines.register(api)
+        shares.register(api)
+        indicators.register(api)
     }
+
+    static func checkActionReferences(_ input: ActionIn, _ c: ConventionModel, on db: any Database) async throws {
+        if let axis = input.axisID {
+            guard let found = try await AxisModel.find(axis, on: db), found.$convention.id == c.id else {
+                throw Problem.invalid("axisID", "Cet axe n'appartient pas à la convention.")
+            }
+        }
+        if let op = input.operatorID, try await OrganisationModel.find(op, on: db) == nil {
+            throw Problem.invalid("operatorID", "Organisation inconnue.")
+        }
+    }
+
+    static func applyAction(_ input: ActionIn, _ m: ActionModel) throws {
+        if let position = input.position { m.position = position }
+        if let code = input.code { m.code = code }
+        if let title = input.title { m.title = try required(title, "title") }
+        if let axis = input.axisID { m.$axis.id = axis }
+        if let v = input.context { m.context = v }
+        if let v = input.objectives { m.objectives = v }
+        if let v = input.content { m.content = v }
+        if let v = input.method { m.method = v }
+        if let v = input.operatorID { m.$operator.id = v }
+        if let v = input.calendar { m.calendar = v }
+        if let v = input.coFinancing { m.coFinancing = v }
+        if let v = input.technicalPartners { m.technicalPartners = v }
+        if let v = input.evaluation { m.evaluation = v }
+        if let v = input.dayRate {
+            guard v.money.cents > 0 else { throw Problem.invalid("dayRate", "Le prix de journée doit être positif.") }
+            m.dayRate = v.money
+        }
+        if let v = input.statedDays { m.statedDaysText = StoredFraction.text(v.quantity) }
+        if let v = input.notes { m.notes = v }
+    }
+
+    static let actions = ChildResource<ActionModel, ActionIn, ActionOut>(
+        path: ["conventions", ":conventionID", "actions"], idParameter: "actionID", label: "Action", entityType: "action", tag: "Actions",
+        scope: { req, c in ActionModel.query(on: req.db).filter(\.$convention.$id == (try c.requireID())).sort(\.$position) },
+        make: { req, c, input in
+            try await checkActionReferences(input, c, on: req.db)
+            let next = try await nextPosition(ActionModel.query(on: req.db).filter(\.$convention.$id == c.requireID()))
+            let position = input.position ?? next
+            let m = ActionModel(conventionID: try c.requireID(), position: position, code: input.code ?? "", title: try required(input.title, "title"))
+            try applyAction(input, m)
+            return m
+        },
+        apply: { req, c, input, m in
+            try await checkActionReferences(input, c, on: req.db)
+            try applyAction(input, m)
+        },
+        output: { m, _ in try ActionOut(m) },
+        afterWrite: { _, _, c, _, db in try await checkPlan(c, on: db) }
+    )
+
+    static let actionPath: [PathComponent] = ["conventions", ":conventionID", "actions", ":actionID"]
+
+    static let lines = ChildResource<CostLineModel, LineIn, LineOut>(
+        path: actionPath + ["lines"], idParameter: "lineID", label: "Ligne de coût", entityType: "cost-line", tag: "Lignes de coût",
+        scope: { req, c in
+            let action = try await Access.action(req, in: c)
+            return CostLineModel.query(on: req.db).filter(\.$action.$id == (try action.requireID())).sort(\.$position)
+        },
+        make: { req, c, input in
+            let action = try await Access.action(req, in: c)
+            let line = try input.line(merging: nil, defaultRegime: c.taxRegime)
+            let next = try await nextPosition(CostLineModel.query(on: req.db).filter(\.$action.$id == action.requireID()))
+            let position = input.position ?? next
+            return CostLineModel(actionID: try action.requireID(), position: position, line: line)
+        },
+        apply: { _, c, input, m in
+            m.apply(try input.line(merging: try m.costLine(), defaultRegime: c.taxRegime))
+            if let position = input.position { m.position = position }
+        },
+        output: { m, _ in try LineOut(m) },
+        afterWrite: { _, _, c, _, db in try await checkPlan(c, on: db) }
+    )
+
+    static let shares = ChildResource<ShareModel, ShareIn, ShareOut>(
+        path: actionPath + ["shares"], idParameter: "shareID", label: "Part de financement", entityType: "share", tag: "Parts de financement",
+        scope: { req, c in
+            let action = try await Access.action(req, in: c)
+            return ShareModel.query(on: req.db).filter(\.$action.$id == (try action.requireID())).with(\.$prorataMembers).sort(\.$position)
+        },
+        make: { req, c, input in
+            let action = try await Access.action(req, in: c)
+            _ = try input.share(merging: nil)
+            let next = try await nextPosition(ShareModel.query(on: req.db).filter(\.$action.$id == action.requireID()))
+            let position = input.position ?? next
+            let m = ShareModel(id: UUID(), actionID: try action.requireID(), position: position)
+            return m
+        },
+        apply: { _, _, input, m in
+            if let position = input.position { m.position = position }
+        },
+        output: { m, db in
+            let members = try await ProrataMemberModel.query(on: db).filter(\.$share.$id == m.requireID()).all()
+            return try ShareOut(m, members: members)
+        },
+        afterWrite: { m, input, c, actor, db in
+            if let input {
+                try await writeShare(m, input: input, actor: actor, convention: c, on: db)
+            }
+            try await checkPlan(c, on: db)
+        }
+    )
+
+    static let indicators = ChildResource<IndicatorModel, IndicatorIn, IndicatorOut>(
+        path: actionPath + ["indicators"], idParameter: "indicatorID", label: "Indicateur", entityType: "indicator", tag: "Indicateurs",
+        scope: { req, c in
+            let action = try await Access.action(req, in: c)
+            return IndicatorModel.query(on: req.db).filter(\.$action.$id == (try action.requireID())).sort(\.$position)
+        },
+        make: { req, c, input in
+            let action = try await Access.action(req, in: c)
+            let next = try await nextPosition(IndicatorModel.query(on: req.db).filter(\.$action.$id == action.requireID()))
+            let position = input.position ?? next
+            let m = IndicatorModel(actionID: try action.requireID(), position: position, label: try required(input.label, "label"))
+            applyIndicator(input, m)
+            return m
+        },
+        apply: { _, _, input, m in
+            if let label = input.label { m.label = try required(label, "label") }
+            applyIndicator(input, m)
+        },
+        output: { m, _ in try IndicatorOut(m) }
+    )
 
     static func applyIndicator(_ input: IndicatorIn, _ m: IndicatorModel) {
         if let position = input.position { m.position = position }

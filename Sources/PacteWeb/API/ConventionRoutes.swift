@@ -22,37 +22,7 @@ enum ConventionRoutes {
         }
         api.on(.POST, "conventions", summary: "Créer une convention (votre organisation en devient partie)", tag: "Conventions",
                request: ConventionIn.example, response: ConventionOut.example, status: .created) { req in
-            let principal = try req.requirePrincipal()
-            let input = try req.content.decode(ConventionIn.self)
-            let writable = principal.roles.filter { $0.value.canWrite }.map(\.key)
-            let organisationID: UUID
-            if let chosen = input.organisationID {
-                guard Access.writesFor(principal, organisation: chosen) else {
-                    throw Problem(.forbidden, "Vous n'écrivez pas pour cette organisation.", field: "organisationID")
-                }
-                organisationID = chosen
-            } else if writable.count == 1 {
-                organisationID = writable[0]
-            } else if writable.isEmpty {
-                throw principal.isPlatformAdmin
-                    ? Problem.invalid("organisationID", "Précisez « organisationID » : l'organisation pour laquelle la convention est rédigée.")
-                    : Problem.readOnly
-            } else {
-                throw Problem.invalid("organisationID", "Vous agissez pour plusieurs organisations : précisez « organisationID ».")
-            }
-            guard try await OrganisationModel.find(organisationID, on: req.db) != nil else {
-                throw Problem.invalid("organisationID", "Organisation inconnue.")
-            }
-            let model = ConventionModel(title: try required(input.title, "title"))
-            try input.apply(to: model)
-            let actor = principal.actor
-            let saved = try await Store.write(on: req.db) { tx in
-                model.id = UUID()
-                try await Audited.create(model, "convention", conventionID: model.id, actor: actor, on: tx)
-                let party = ConventionPartyModel(conventionID: model.id!, organisationID: organisationID, roles: [.signatory])
-                try await Audited.create(party, "party", conventionID: model.id, actor: actor, on: tx)
-                return model
-            }
+            let saved = try await create(req, try req.content.decode(ConventionIn.self))
             return try await ConventionOut.make(saved, on: req.db)
         }
         api.on(.GET, "conventions", ":conventionID", summary: "Lire une convention", tag: "Conventions", response: ConventionOut.example) { req in
@@ -62,10 +32,7 @@ enum ConventionRoutes {
                request: ConventionIn.example, response: ConventionOut.example) { req in
             let convention = try await Access.writableConvention(req)
             let input = try req.content.decode(ConventionIn.self)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.update(convention, "convention", conventionID: convention.id, actor: actor, on: tx) { try input.apply(to: $0) }
-            }
+            try await update(req, convention) { try input.apply(to: $0) }
             return try await ConventionOut.make(convention, on: req.db)
         }
         api.on(.DELETE, "conventions", ":conventionID", summary: "Supprimer une convention et son contenu", tag: "Conventions",
@@ -96,12 +63,81 @@ enum ConventionRoutes {
         registerConfidentialItems(api)
     }
 
+    /// Creates a convention; the organisation it is drafted for becomes its first party (signatory).
+    static func create(_ req: Request, _ input: ConventionIn) async throws -> ConventionModel {
+        let principal = try req.requirePrincipal()
+        let writable = principal.roles.filter { $0.value.canWrite }.map(\.key)
+        let organisationID: UUID
+        if let chosen = input.organisationID {
+            guard Access.writesFor(principal, organisation: chosen) else {
+                throw Problem(.forbidden, "Vous n'écrivez pas pour cette organisation.", field: "organisationID")
+            }
+            organisationID = chosen
+        } else if writable.count == 1 {
+            organisationID = writable[0]
+        } else if writable.isEmpty {
+            throw principal.isPlatformAdmin
+                ? Problem.invalid("organisationID", "Précisez « organisationID » : l'organisation pour laquelle la convention est rédigée.")
+                : Problem.readOnly
+        } else {
+            throw Problem.invalid("organisationID", "Vous agissez pour plusieurs organisations : précisez « organisationID ».")
+        }
+        guard try await OrganisationModel.find(organisationID, on: req.db) != nil else {
+            throw Problem.invalid("organisationID", "Organisation inconnue.")
+        }
+        let model = ConventionModel(title: try required(input.title, "title"))
+        try input.apply(to: model)
+        let actor = principal.actor
+        let saved = try await Store.write(on: req.db) { tx in
+            model.id = UUID()
+            try await Audited.create(model, "convention", conventionID: model.id, actor: actor, on: tx)
+            let party = ConventionPartyModel(conventionID: model.id!, organisationID: organisationID, roles: [.signatory])
+            try await Audited.create(party, "party", conventionID: model.id, actor: actor, on: tx)
+            return model
+        }
+        return saved
+    }
+
+    /// Applies `change` to the convention in one audited transaction.
+    static func update(_ req: Request, _ convention: ConventionModel, change: @escaping @Sendable (ConventionModel) throws -> Void) async throws {
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.update(convention, "convention", conventionID: convention.id, actor: actor, on: tx, change: change)
+        }
+    }
+
     /// A plan rule broken by a write (a share naming a deleted line…) rolls the write back.
     static func checkPlan(_ convention: ConventionModel, on db: any Database) async throws {
         try await PlanMapping.plan(for: convention, on: db).validate()
     }
 
     // MARK: Parties
+
+    /// Adds an organisation to a convention with its roles.
+    static func addParty(_ req: Request, _ convention: ConventionModel, _ input: PartyIn) async throws -> (ConventionPartyModel, OrganisationModel) {
+        let organisationID = try required(input.organisationID, "organisationID")
+        guard let organisation = try await OrganisationModel.find(organisationID, on: req.db) else {
+            throw Problem.invalid("organisationID", "Organisation inconnue.")
+        }
+        try await validate(input, organisationID: organisationID, on: req.db)
+        let party = ConventionPartyModel(conventionID: try convention.requireID(), organisationID: organisationID,
+                                         roles: try required(input.roles, "roles"), representativeID: input.representativeID,
+                                         designation: input.designation)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.create(party, "party", conventionID: convention.id, actor: actor, on: tx)
+        }
+        return (party, organisation)
+    }
+
+    static func validate(_ input: PartyIn, organisationID: UUID, on db: any Database) async throws {
+        if let roles = input.roles, roles.isEmpty { throw Problem.invalid("roles", "Une partie a au moins un rôle.") }
+        if let person = input.representativeID {
+            guard let found = try await PersonModel.find(person, on: db), found.$organisation.id == organisationID else {
+                throw Problem.invalid("representativeID", "Ce représentant n'appartient pas à l'organisation de la partie.")
+            }
+        }
+    }
 
     static func registerParties(_ api: APIBuilder) {
         let base: [PathComponent] = ["conventions", ":conventionID", "parties"]
@@ -112,14 +148,6 @@ enum ConventionRoutes {
                 .filter(\.$convention.$id == convention.requireID()).with(\.$organisation).first() else { throw Problem.notFound("Partie") }
             return party
         }
-        @Sendable func validate(_ input: PartyIn, organisationID: UUID, on db: any Database) async throws {
-            if let roles = input.roles, roles.isEmpty { throw Problem.invalid("roles", "Une partie a au moins un rôle.") }
-            if let person = input.representativeID {
-                guard let found = try await PersonModel.find(person, on: db), found.$organisation.id == organisationID else {
-                    throw Problem.invalid("representativeID", "Ce représentant n'appartient pas à l'organisation de la partie.")
-                }
-            }
-        }
         api.on(.GET, base, summary: "Parties de la convention", tag: "Parties", response: [PartyOut.example]) { req in
             let convention = try await Access.convention(req)
             return try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID())
@@ -127,19 +155,7 @@ enum ConventionRoutes {
         }
         api.on(.POST, base, summary: "Ajouter une partie", tag: "Parties", request: PartyIn.example, response: PartyOut.example, status: .created) { req in
             let convention = try await Access.writableConvention(req)
-            let input = try req.content.decode(PartyIn.self)
-            let organisationID = try required(input.organisationID, "organisationID")
-            guard let organisation = try await OrganisationModel.find(organisationID, on: req.db) else {
-                throw Problem.invalid("organisationID", "Organisation inconnue.")
-            }
-            try await validate(input, organisationID: organisationID, on: req.db)
-            let party = ConventionPartyModel(conventionID: try convention.requireID(), organisationID: organisationID,
-                                             roles: try required(input.roles, "roles"), representativeID: input.representativeID,
-                                             designation: input.designation)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.create(party, "party", conventionID: convention.id, actor: actor, on: tx)
-            }
+            let (party, organisation) = try await addParty(req, convention, try req.content.decode(PartyIn.self))
             return try PartyOut(party, organisationName: organisation.name)
         }
         api.on(.GET, one, summary: "Lire une partie", tag: "Parties", response: PartyOut.example) { req in

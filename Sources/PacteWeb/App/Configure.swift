@@ -61,5 +61,6 @@ public enum PacteApp {
         app.routes.defaultMaxBodySize = "2mb"
 
         try APIRoutes.register(on: app)
+        PageRoutes.register(on: app)
     }
 }

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import PacteCore
 import PacteStore
+import Plot
 import Vapor
 
 /// An error meant for the user: an HTTP status, a French message and, when one field is at fault, its name.
@@ -51,6 +52,9 @@ public struct ProblemMiddleware: AsyncMiddleware {
             if problem.status.code >= 500 {
                 request.logger.report(error: error)
             }
+            if request.wantsHTML {
+                return try await Self.page(for: problem, request: request)
+            }
             let body = ProblemBody(type: "about:blank", title: Self.title(problem.status), status: Int(problem.status.code),
                                    detail: problem.detail, field: problem.field, instance: request.url.path)
             let response = Response(status: problem.status)
@@ -61,6 +65,23 @@ public struct ProblemMiddleware: AsyncMiddleware {
             if problem.status == .tooManyRequests { response.headers.replaceOrAdd(name: .retryAfter, value: "900") }
             return response
         }
+    }
+
+    /// Browsers get a page in the site's layout; a missing sign-in sends them to the sign-in form.
+    static func page(for problem: Problem, request: Request) async throws -> Response {
+        if problem.status == .unauthorized {
+            return request.redirect(to: "/connexion?retour=" + urlPart(request.url.path))
+        }
+        let viewer = request.principal == nil ? nil : try? request.viewer()
+        let content: BodyNode = .group(
+            .h1(.text(title(problem.status))),
+            .p(.class("notice error"), .attribute(named: "role", value: "alert"), .text(problem.detail)),
+            .p(.a(.href("/"), .text("Retour au tableau de bord")))
+        )
+        let response = try await Page(title: title(problem.status), section: nil, viewer: viewer, status: problem.status, content: content)
+            .encodeResponse(for: request)
+        if problem.status == .tooManyRequests { response.headers.replaceOrAdd(name: .retryAfter, value: "900") }
+        return response
     }
 
     static func problem(for error: any Error) -> Problem {

@@ -1,0 +1,155 @@
+import Foundation
+import PacteCore
+import PacteStore
+import Plot
+
+/// A convention at a glance: dates and status, parties, the financing table laid out as in seed 000,
+/// the charts, the axes and actions, the articles.
+enum ConventionPage {
+    static func page(_ view: PageQueries.ConventionView, viewer: Viewer, notice: String?) -> Page {
+        let c = view.convention
+        let base = "/conventions/\(c.id)"
+        let content: BodyNode = .group(
+            .h1(.text(c.title)),
+            .p(.class("lead"), UI.statusBadge(c.status), .text(c.reference.map { " Référence \($0)." } ?? "")),
+            .unwrap(notice) { .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .div(
+                .class("page-actions"),
+                .if(view.canWrite, .group(
+                    .a(.class("button"), .href("\(base)/modifier"), .text("Modifier la convention")),
+                    .a(.class("button secondary"), .href("\(base)/parties/nouvelle"), .text("Ajouter une partie")),
+                    .a(.class("button secondary"), .href("\(base)/actions/nouvelle"), .text("Ajouter une action"))
+                )),
+                .a(.class("button secondary"), .href("\(base)/imprimer"), .text("Version imprimable")),
+                .a(.class("button secondary"), .href("\(base)/convention.pdf"), .text("Télécharger en PDF"))
+            ),
+            .h2(.id("conditions"), .text("Dates et conditions")),
+            facts(c),
+            .h2(.id("parties"), .text("Parties")),
+            parties(view, base: base, csrf: viewer.csrf),
+            .h2(.id("financement"), .text("Plan de financement")),
+            FinancingTableView(table: view.table, evaluation: view.evaluation, actionIDs: view.actions.map(\.id), conventionID: c.id,
+                               axisTitles: Dictionary(view.axes.map { ($0.code, $0.title) }, uniquingKeysWith: { a, _ in a }),
+                               caption: "Plan de financement par action et par financeur (montants \(view.table.regime.label))").render(),
+            .if(!view.table.pendingNotes.isEmpty, .group(
+                .h3(.text("En attente (sur devis), exclus des totaux")),
+                .ul(.forEach(view.table.pendingNotes) { .li(.text($0)) })
+            )),
+            .h3(.id("constats"), .text("Constats du calcul")),
+            findingsList(view.evaluation.findings, caption: "Écarts et remarques relevés par Pacte"),
+            .h2(.id("graphiques"), .text("Graphiques")),
+            charts(view),
+            .h2(.id("actions"), .text("Axes et actions")),
+            actions(view, base: base),
+            .h2(.id("articles"), .text("Articles")),
+            articles(view)
+        )
+        return Page(title: c.title, section: .conventions, viewer: viewer,
+                    breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (c.title, nil)], content: content)
+    }
+
+    static func facts(_ c: PageQueries.ConventionSnapshot) -> BodyNode {
+        var rows: [(String, String)] = [
+            ("Statut", c.status.label),
+            ("Signée le", UI.date(c.signedOn)),
+            ("Prise d'effet", UI.date(c.startsOn)),
+            ("Échéance", UI.date(c.endsOn)),
+        ]
+        if let months = c.durationMonths { rows.append(("Durée", "\(months) mois")) }
+        rows.append(("Reconduction", c.renewal?.label ?? "Non précisée"))
+        if let notice = c.noticeMonths { rows.append(("Préavis", "\(notice) mois")) }
+        rows.append(("Régime des montants", c.taxRegime.label))
+        rows.append(("Taux de TVA", FrenchFormat.percent(c.vatRate)))
+        if let rate = c.dayRate { rows.append(("Prix de journée", FrenchFormat.money(rate))) }
+        return .group(
+            .unwrap(c.object) { .p(.text($0)) },
+            .dl(.class("facts"), .forEach(rows) { row in .group(.dt(.text(row.0)), .dd(.text(row.1))) })
+        )
+    }
+
+    static func parties(_ view: PageQueries.ConventionView, base: String, csrf: String) -> BodyNode {
+        .div(.class("table-wrap"), .table(
+            .caption(.text("Organisations parties à la convention et leurs rôles")),
+            .thead(.tr(
+                .th(.attribute(named: "scope", value: "col"), .text("Organisation")),
+                .th(.attribute(named: "scope", value: "col"), .text("SIREN")),
+                .th(.attribute(named: "scope", value: "col"), .text("Rôles")),
+                .th(.attribute(named: "scope", value: "col"), .text("Représentée par")),
+                .if(view.canWrite, .th(.attribute(named: "scope", value: "col"), .text("Gérer")))
+            )),
+            .tbody(.forEach(view.parties) { party in
+                .tr(
+                    .th(.attribute(named: "scope", value: "row"), .text(party.name),
+                        .div(.class("muted"), .text(party.kind.label + (party.designation.map { " — « \($0) »" } ?? "")))),
+                    .td(.class("num"), .text(party.siren.map(DirectoryPage.formatSiren) ?? "—")),
+                    .td(.text(party.roles.map(\.label).joined(separator: ", "))),
+                    .td(.text(party.representative ?? "—")),
+                    .if(view.canWrite, .td(
+                        view.parties.count > 1
+                            ? .form(.method(.post), .action("\(base)/parties/\(party.id)/retirer"),
+                                    .data(named: "confirm", value: escapeAttribute("Retirer \(party.name) de la convention ?")),
+                                    CSRF.field(csrf),
+                                    .button(.class("button danger"), .type(.submit), .text("Retirer"),
+                                            .ariaLabel("Retirer \(party.name)")))
+                            : .span(.class("muted"), .text("Dernière partie"))
+                    ))
+                )
+            })
+        ))
+    }
+
+    static func charts(_ view: PageQueries.ConventionView) -> BodyNode {
+        let funders = view.table.funders.indices.map { index in
+            Charts.FunderAmount(name: view.table.funders[index].name, amount: view.table.totalsPerFunder[index],
+                                known: view.table.funderHasKnownAmount[index])
+        }
+        var points: [Charts.MonthPoint] = []
+        if let start = view.convention.startsOn, let end = view.convention.endsOn,
+           let months = try? MonthlySchedule.planned(view.evaluation, from: start, to: end) {
+            points = months.map { Charts.MonthPoint(month: $0.month, planned: $0.cumulative, committed: .zero) }
+        }
+        return .group(
+            Charts.fundingByFunder(funders, id: "graphique-financeurs", caption: "Financement par financeur"),
+            Charts.plannedAgainstCommitted(points, id: "graphique-echeancier", caption: "Prévu et engagé, mois par mois",
+                                           note: "Le prévu répartit le coût de chaque action sur les mois de son année. Aucun engagement n'est encore enregistré pour cette convention.")
+        )
+    }
+
+    static func actions(_ view: PageQueries.ConventionView, base: String) -> BodyNode {
+        guard !view.actions.isEmpty else { return .p(.class("muted"), .text("Aucune action pour l'instant.")) }
+        return .div(.class("table-wrap"), .table(
+            .caption(.text("Fiches-actions de la convention")),
+            .thead(.tr(
+                .th(.attribute(named: "scope", value: "col"), .text("Axe")),
+                .th(.attribute(named: "scope", value: "col"), .text("Action")),
+                .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Coût"))
+            )),
+            .tbody(.forEach(view.actions.indices) { index in
+                let action = view.actions[index]
+                let result = view.evaluation.actions.indices.contains(index) ? view.evaluation.actions[index] : nil
+                let cost: String
+                if let result {
+                    let pending = result.pendingLines.isEmpty ? "" : (result.cost.isZero ? "sur devis" : " + sur devis")
+                    cost = result.cost.isZero && !pending.isEmpty ? pending : FrenchFormat.money(result.cost) + pending
+                } else {
+                    cost = "—"
+                }
+                return .tr(
+                    .td(.text(action.axisCode ?? "—")),
+                    .th(.attribute(named: "scope", value: "row"),
+                        .a(.href("\(base)/actions/\(action.id)"), .text(action.code.isEmpty ? action.title : "\(action.code) \(action.title)"))),
+                    .td(.class("num"), .text(cost))
+                )
+            })
+        ))
+    }
+
+    static func articles(_ view: PageQueries.ConventionView) -> BodyNode {
+        guard !view.articles.isEmpty else { return .p(.class("muted"), .text("Aucun article saisi.")) }
+        return .group(.forEach(view.articles) { article in
+            .div(.class("article"),
+                 .h3(.text("Article \(article.number)" + (article.title.map { " — \($0)" } ?? ""))),
+                 .p(.class("article-body"), .text(article.body)))
+        })
+    }
+}

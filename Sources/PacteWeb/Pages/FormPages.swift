@@ -1,0 +1,608 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Plot
+import Vapor
+
+/// Forms to create and edit conventions, parties, actions, cost lines and shares. Each form is read
+/// field by field (every error is reported next to its field, in French), then handed to the same
+/// create/update code as the JSON API, in one audited transaction. A form with an error saves nothing
+/// and comes back with everything the user typed.
+enum FormPages {
+    static func register(_ pages: any RoutesBuilder) {
+        let conventions = pages.grouped("conventions")
+        conventions.get("nouvelle") { req async throws -> Page in
+            let options = try await organisationsWritable(req)
+            var state = FormState(values: ["status": ["draft"], "taxRegime": [TaxRegime.ht.rawValue], "vatRate": ["20 %"]])
+            if options.count == 1 { state.set("organisationID", options[0].value) }
+            return try conventionForm(req, state: state, organisations: options, convention: nil)
+        }
+        conventions.post("nouvelle") { req async throws -> Response in
+            var state = try FormState(request: req)
+            let options = try await organisationsWritable(req)
+            let organisationID = state.uuid("organisationID", label: "Organisation qui rédige", required: true)
+            let input = readConvention(&state)
+            guard !state.hasErrors, var input else {
+                return try await conventionForm(req, state: state, organisations: options, convention: nil).encodeResponse(for: req)
+            }
+            input.organisationID = organisationID
+            do {
+                let saved = try await ConventionRoutes.create(req, input)
+                return req.redirect(to: "/conventions/\(try saved.requireID())?ok=convention", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await conventionForm(req, state: state, organisations: options, convention: nil).encodeResponse(for: req)
+            }
+        }
+
+        let convention = conventions.grouped(":conventionID")
+        convention.get("modifier") { req async throws -> Page in
+            let model = try await Access.writableConvention(req)
+            return try conventionForm(req, state: conventionState(model), organisations: [], convention: model)
+        }
+        convention.post("modifier") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            var state = try FormState(request: req)
+            guard let input = readConvention(&state), !state.hasErrors else {
+                return try await conventionForm(req, state: state, organisations: [], convention: model).encodeResponse(for: req)
+            }
+            let cleared = state
+            do {
+                try await ConventionRoutes.update(req, model) { m in
+                    // A form sends every field: an emptied field clears the stored value.
+                    if cleared.text("reference") == nil { m.reference = nil }
+                    if cleared.text("object") == nil { m.object = nil }
+                    if cleared.text("signedOn") == nil { m.signedOn = nil }
+                    if cleared.text("startsOn") == nil { m.startsOn = nil }
+                    if cleared.text("endsOn") == nil { m.endsOn = nil }
+                    if cleared.text("durationMonths") == nil { m.durationMonths = nil }
+                    if cleared.text("renewal") == nil { m.renewal = nil }
+                    if cleared.text("noticeMonths") == nil { m.noticeMonths = nil }
+                    if cleared.text("dayRate") == nil { m.dayRate = nil }
+                    try input.apply(to: m)
+                }
+                return req.redirect(to: "/conventions/\(try model.requireID())?ok=convention", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await conventionForm(req, state: state, organisations: [], convention: model).encodeResponse(for: req)
+            }
+        }
+
+        convention.get("parties", "nouvelle") { req async throws -> Page in
+            let model = try await Access.writableConvention(req)
+            return try await partyForm(req, state: FormState(values: ["roles": ["signatory"]]), convention: model)
+        }
+        convention.post("parties", "nouvelle") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            var state = try FormState(request: req)
+            let organisationID = state.uuid("organisationID", label: "Organisation", required: true)
+            let roles = (state.values["roles"] ?? []).compactMap(PartyRole.init(rawValue:))
+            if roles.isEmpty { state.errors["roles"] = "Cochez au moins un rôle." }
+            guard !state.hasErrors, let organisationID else {
+                return try await partyForm(req, state: state, convention: model).encodeResponse(for: req)
+            }
+            do {
+                _ = try await ConventionRoutes.addParty(req, model, PartyIn(organisationID: organisationID, roles: roles, representativeID: nil,
+                                                                            designation: state.text("designation")))
+                return req.redirect(to: "/conventions/\(try model.requireID())?ok=partie#parties", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await partyForm(req, state: state, convention: model).encodeResponse(for: req)
+            }
+        }
+        convention.post("parties", ":partyID", "retirer") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            let id = try Access.uuid(req, "partyID", "Partie")
+            guard let party = try await ConventionPartyModel.query(on: req.db).filter(\.$id == id)
+                .filter(\.$convention.$id == model.requireID()).first() else { throw Problem.notFound("Partie") }
+            guard try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == model.requireID()).count() > 1 else {
+                throw Problem(.conflict, "Une convention garde au moins une partie.")
+            }
+            let actor = try req.requirePrincipal().actor
+            try await Store.write(on: req.db) { tx in
+                try await Audited.delete(party, "party", conventionID: model.id, actor: actor, on: tx)
+            }
+            return req.redirect(to: "/conventions/\(try model.requireID())?ok=partie-retiree#parties", redirectType: .normal)
+        }
+
+        registerActionForms(convention)
+        registerLineForms(convention.grouped("actions", ":actionID"))
+        registerShareForms(convention.grouped("actions", ":actionID"))
+    }
+
+    // MARK: Conventions
+
+    static func conventionFields(organisations: [(value: String, label: String)], creating: Bool) -> [Field] {
+        var fields: [Field] = []
+        if creating {
+            fields.append(Field(name: "organisationID", label: "Organisation qui rédige", control: .select(organisations, placeholder: "Choisir…"),
+                                hint: "Elle devient la première partie (signataire) de la convention.", isRequired: true))
+        }
+        fields += [
+            Field(name: "title", label: "Intitulé", hint: "Par exemple « Convention de partenariat CCI / Ville — développement économique ».", isRequired: true),
+            Field(name: "reference", label: "Référence", short: true),
+            Field(name: "object", label: "Objet", control: .textarea(rows: 3)),
+            Field(name: "status", label: "Statut", control: .select(ConventionStatus.allCases.map { ($0.rawValue, $0.label) }, placeholder: nil), isRequired: true),
+            Field(name: "signedOn", label: "Date de signature", control: .date, hint: "jj/mm/aaaa", short: true),
+            Field(name: "startsOn", label: "Date de prise d'effet", control: .date, hint: "jj/mm/aaaa", short: true),
+            Field(name: "endsOn", label: "Date d'échéance", control: .date, hint: "jj/mm/aaaa", short: true),
+            Field(name: "durationMonths", label: "Durée (mois)", short: true),
+            Field(name: "renewal", label: "Reconduction", control: .select(Renewal.allCases.map { ($0.rawValue, $0.label) }, placeholder: "Non précisée")),
+            Field(name: "noticeMonths", label: "Préavis (mois)", short: true),
+            Field(name: "taxRegime", label: "Régime des montants", control: .select(TaxRegime.allCases.map { ($0.rawValue, $0.label) }, placeholder: nil), isRequired: true),
+            Field(name: "vatRate", label: "Taux de TVA", control: .checked("rate"), hint: "Par exemple « 20 % ».", short: true),
+            Field(name: "dayRate", label: "Prix de journée", control: .checked("amount"), hint: "Par exemple « 700 € » ; laissé vide s'il n'y en a pas.", short: true),
+        ]
+        return fields
+    }
+
+    static func readConvention(_ state: inout FormState) -> ConventionIn? {
+        let title = state.required("title", "Intitulé")
+        let status = state.choice("status", ConventionStatus.self, label: "Statut")
+        let regime = state.choice("taxRegime", TaxRegime.self, label: "Régime des montants")
+        let renewal = state.text("renewal").flatMap { text -> Renewal? in
+            guard let value = Renewal(rawValue: text) else { state.errors["renewal"] = "Choix invalide pour « Reconduction »."; return nil }
+            return value
+        }
+        let input = ConventionIn(
+            title: title, reference: state.text("reference"), object: state.text("object"), status: status,
+            signedOn: state.date("signedOn", label: "Date de signature"), startsOn: state.date("startsOn", label: "Date de prise d'effet"),
+            endsOn: state.date("endsOn", label: "Date d'échéance"),
+            durationMonths: state.integer("durationMonths", label: "Durée (mois)", range: 1...600),
+            renewal: renewal, noticeMonths: state.integer("noticeMonths", label: "Préavis (mois)", range: 0...120),
+            taxRegime: regime, vatRate: state.rate("vatRate", label: "Taux de TVA"),
+            dayRate: state.amount("dayRate", label: "Prix de journée").map(AmountInput.init),
+            source: nil, notes: nil, organisationID: nil)
+        if let start = input.startsOn, let end = input.endsOn, end < start {
+            state.errors["endsOn"] = "L'échéance (\(FrenchFormat.date(end))) précède la prise d'effet (\(FrenchFormat.date(start)))."
+        }
+        if let rate = input.dayRate, rate.money.cents <= 0 { state.errors["dayRate"] = "Le prix de journée doit être positif." }
+        return title == nil ? nil : input
+    }
+
+    static func conventionState(_ m: ConventionModel) -> FormState {
+        var state = FormState()
+        state.set("title", m.title)
+        state.set("reference", m.reference)
+        state.set("object", m.object)
+        state.set("status", m.status.rawValue)
+        state.set("signedOn", m.signedOn.map(FrenchFormat.date))
+        state.set("startsOn", m.startsOn.map(FrenchFormat.date))
+        state.set("endsOn", m.endsOn.map(FrenchFormat.date))
+        state.set("durationMonths", m.durationMonths.map(String.init))
+        state.set("renewal", m.renewal?.rawValue)
+        state.set("noticeMonths", m.noticeMonths.map(String.init))
+        state.set("taxRegime", m.taxRegime.rawValue)
+        state.set("vatRate", FrenchFormat.percent(m.vatRate))
+        state.set("dayRate", m.dayRate.map(FrenchFormat.money))
+        return state
+    }
+
+    static func conventionForm(_ req: Request, state: FormState, organisations: [(value: String, label: String)], convention: ConventionModel?) throws -> Page {
+        let fields = conventionFields(organisations: organisations, creating: convention == nil)
+        let viewer = try req.viewer()
+        let title = convention.map { "Modifier « \($0.title) »" } ?? "Nouvelle convention"
+        let action = convention.map { "/conventions/\($0.id!)/modifier" } ?? "/conventions/nouvelle"
+        let back = convention.map { "/conventions/\($0.id!)" } ?? "/conventions"
+        var crumbs: [(label: String, path: String?)] = [("Tableau de bord", "/"), ("Conventions", "/conventions")]
+        if let convention { crumbs.append((convention.title, back)) }
+        crumbs.append((convention == nil ? "Nouvelle convention" : "Modifier", nil))
+        return formPage(title: title, crumbs: crumbs, state: state, fields: fields, action: action, back: back, viewer: viewer)
+    }
+
+    // MARK: Parties
+
+    static func partyForm(_ req: Request, state: FormState, convention: ConventionModel) async throws -> Page {
+        let existing = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).all().map { $0.$organisation.id }
+        let organisations = try await OrganisationModel.query(on: req.db).sort(\.$name).all()
+            .filter { !existing.contains($0.id!) }.map { (value: $0.id!.uuidString, label: $0.name + ($0.siren.map { " (SIREN \($0))" } ?? "")) }
+        let fields = [
+            Field(name: "organisationID", label: "Organisation", control: .select(organisations, placeholder: "Choisir…"),
+                  hint: "Les organisations de l'annuaire qui ne sont pas encore parties.", isRequired: true),
+            Field(name: "designation", label: "Désignation dans la convention", hint: "Par exemple « la Ville ».", short: false),
+        ]
+        let error = state.errors["roles"]
+        let selected = Set(state.values["roles"] ?? [])
+        let roles: Node<HTML.FormContext> = .element(named: "fieldset", nodes: [
+            .attribute(named: "aria-describedby", value: error == nil ? nil : "f-roles-error"),
+            .element(named: "legend", nodes: [.text("Rôles (au moins un)")]),
+            .ul(.class("checkbox-list"), .forEach(PartyRole.allCases) { role in
+                .li(.element(named: "input", attributes: [
+                        Attribute(name: "type", value: "checkbox"), Attribute(name: "id", value: "f-roles-\(role.rawValue)"),
+                        Attribute(name: "name", value: "roles"), Attribute(name: "value", value: role.rawValue),
+                        Attribute(name: "checked", value: selected.contains(role.rawValue) ? "checked" : ""),
+                    ]),
+                    .text(" "),
+                    .label(.for("f-roles-\(role.rawValue)"), .text(role.label)))
+            }),
+            .unwrap(error) { .span(.class("field-error"), .id("f-roles-error"), .attribute(named: "role", value: "alert"), .text($0)) },
+        ])
+        let base = "/conventions/\(try convention.requireID())"
+        return formPage(title: "Ajouter une partie", crumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, base), ("Ajouter une partie", nil)],
+                        state: state, fields: fields, action: "\(base)/parties/nouvelle", back: base, viewer: try req.viewer(), extra: roles,
+                        summaryFields: fields + [Field(name: "roles", label: "Rôles")])
+    }
+
+    // MARK: Actions
+
+    static func registerActionForms(_ convention: any RoutesBuilder) {
+        convention.get("actions", "nouvelle") { req async throws -> Page in
+            let model = try await Access.writableConvention(req)
+            return try await actionForm(req, state: FormState(), convention: model, action: nil)
+        }
+        convention.post("actions", "nouvelle") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            var state = try FormState(request: req)
+            let input = readAction(&state)
+            guard !state.hasErrors, let input else { return try await actionForm(req, state: state, convention: model, action: nil).encodeResponse(for: req) }
+            do {
+                let action = try await ConventionRoutes.actions.create(req, model, input)
+                return req.redirect(to: "/conventions/\(try model.requireID())/actions/\(try action.requireID())?ok=action", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await actionForm(req, state: state, convention: model, action: nil).encodeResponse(for: req)
+            }
+        }
+        convention.get("actions", ":actionID", "modifier") { req async throws -> Page in
+            let model = try await Access.writableConvention(req)
+            let action = try await Access.action(req, in: model)
+            return try await actionForm(req, state: actionState(action), convention: model, action: action)
+        }
+        convention.post("actions", ":actionID", "modifier") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            let action = try await Access.action(req, in: model)
+            var state = try FormState(request: req)
+            guard let input = readAction(&state), !state.hasErrors else {
+                return try await actionForm(req, state: state, convention: model, action: action).encodeResponse(for: req)
+            }
+            let cleared = state
+            do {
+                try await ConventionRoutes.actions.update(req, model, action, input) { m in
+                    if cleared.text("axisID") == nil { m.$axis.id = nil }
+                    if cleared.text("operatorID") == nil { m.$operator.id = nil }
+                    for (name, path) in [("context", \ActionModel.context), ("objectives", \.objectives), ("content", \.content), ("method", \.method),
+                                         ("calendar", \.calendar), ("coFinancing", \.coFinancing), ("technicalPartners", \.technicalPartners),
+                                         ("evaluation", \.evaluation)] where cleared.text(name) == nil {
+                        m[keyPath: path] = nil
+                    }
+                    if cleared.text("dayRate") == nil { m.dayRate = nil }
+                    if cleared.text("statedDays") == nil { m.statedDaysText = nil }
+                }
+                return req.redirect(to: "/conventions/\(try model.requireID())/actions/\(try action.requireID())?ok=action", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await actionForm(req, state: state, convention: model, action: action).encodeResponse(for: req)
+            }
+        }
+    }
+
+    static func readAction(_ state: inout FormState) -> ActionIn? {
+        let title = state.required("title", "Intitulé")
+        let input = ActionIn(
+            position: nil, code: state.text("code") ?? "", title: title, axisID: state.uuid("axisID", label: "Axe"),
+            context: state.text("context"), objectives: state.text("objectives"), content: state.text("content"), method: state.text("method"),
+            operatorID: state.uuid("operatorID", label: "Maître d'ouvrage"), calendar: state.text("calendar"), coFinancing: state.text("coFinancing"),
+            technicalPartners: state.text("technicalPartners"), evaluation: state.text("evaluation"),
+            dayRate: state.amount("dayRate", label: "Prix de journée").map(AmountInput.init),
+            statedDays: state.quantity("statedDays", label: "Jours annoncés").map(QuantityInput.init), notes: nil)
+        return title == nil ? nil : input
+    }
+
+    static func actionState(_ m: ActionModel) -> FormState {
+        var state = FormState()
+        state.set("code", m.code)
+        state.set("title", m.title)
+        state.set("axisID", m.$axis.id?.uuidString)
+        state.set("operatorID", m.$operator.id?.uuidString)
+        state.set("context", m.context)
+        state.set("objectives", m.objectives)
+        state.set("content", m.content)
+        state.set("method", m.method)
+        state.set("calendar", m.calendar)
+        state.set("coFinancing", m.coFinancing)
+        state.set("technicalPartners", m.technicalPartners)
+        state.set("evaluation", m.evaluation)
+        state.set("dayRate", m.dayRate.map(FrenchFormat.money))
+        state.set("statedDays", (try? StoredFraction.quantity(m.statedDaysText))?.map { FrenchFormat.decimal($0.value) })
+        return state
+    }
+
+    static func actionForm(_ req: Request, state: FormState, convention: ConventionModel, action: ActionModel?) async throws -> Page {
+        let conventionID = try convention.requireID()
+        let axes = try await AxisModel.query(on: req.db).filter(\.$convention.$id == conventionID).sort(\.$position).all()
+            .map { (value: $0.id!.uuidString, label: "\($0.code) — \($0.title)") }
+        let organisations = try await OrganisationModel.query(on: req.db).sort(\.$name).all().map { (value: $0.id!.uuidString, label: $0.name) }
+        let fields = [
+            Field(name: "code", label: "Numéro", hint: "Par exemple « 2.c ».", short: true),
+            Field(name: "title", label: "Intitulé", isRequired: true),
+            Field(name: "axisID", label: "Axe", control: .select(axes, placeholder: "Sans axe")),
+            Field(name: "operatorID", label: "Maître d'ouvrage", control: .select(organisations, placeholder: "Non précisé")),
+            Field(name: "context", label: "Contexte", control: .textarea(rows: 3)),
+            Field(name: "objectives", label: "Objectifs", control: .textarea(rows: 3)),
+            Field(name: "content", label: "Contenu", control: .textarea(rows: 4)),
+            Field(name: "method", label: "Modalités de mise en œuvre", control: .textarea(rows: 3)),
+            Field(name: "calendar", label: "Calendrier", control: .textarea(rows: 2)),
+            Field(name: "coFinancing", label: "Cofinancements", control: .textarea(rows: 2)),
+            Field(name: "technicalPartners", label: "Partenaires techniques", control: .textarea(rows: 2)),
+            Field(name: "evaluation", label: "Évaluation", control: .textarea(rows: 2)),
+            Field(name: "dayRate", label: "Prix de journée de l'action", control: .checked("amount"), hint: "Laissé vide : celui de la convention.", short: true),
+            Field(name: "statedDays", label: "Jours annoncés", control: .checked("quantity"), short: true),
+        ]
+        let base = "/conventions/\(conventionID)"
+        var crumbs: [(label: String, path: String?)] = [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, base)]
+        if let action { crumbs.append((action.code.isEmpty ? action.title : "\(action.code) \(action.title)", "\(base)/actions/\(action.id!)")) }
+        crumbs.append((action == nil ? "Nouvelle action" : "Modifier", nil))
+        return formPage(title: action == nil ? "Nouvelle action" : "Modifier la fiche-action", crumbs: crumbs, state: state, fields: fields,
+                        action: action.map { "\(base)/actions/\($0.id!)/modifier" } ?? "\(base)/actions/nouvelle",
+                        back: action.map { "\(base)/actions/\($0.id!)" } ?? base, viewer: try req.viewer())
+    }
+
+    // MARK: Cost lines
+
+    static func registerLineForms(_ action: any RoutesBuilder) {
+        action.get("lignes", "nouvelle") { req async throws -> Page in
+            let (model, actionModel) = try await writableAction(req)
+            return try lineForm(req, state: FormState(values: ["pricing": ["quantity"], "taxRegime": [model.taxRegime.rawValue]]),
+                                convention: model, action: actionModel, lineID: nil)
+        }
+        action.post("lignes", "nouvelle") { req async throws -> Response in
+            let (model, actionModel) = try await writableAction(req)
+            var state = try FormState(request: req)
+            guard var input = readLine(&state), !state.hasErrors else {
+                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: nil).encodeResponse(for: req)
+            }
+            input.key = "l-" + UUID().uuidString.prefix(8).lowercased()
+            do {
+                try await ConventionRoutes.lines.create(req, model, input)
+                return req.redirect(to: "\(actionPath(model, actionModel))?ok=ligne#couts", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: nil).encodeResponse(for: req)
+            }
+        }
+        action.get("lignes", ":lineID", "modifier") { req async throws -> Page in
+            let (model, actionModel) = try await writableAction(req)
+            let line = try await ConventionRoutes.lines.find(req, model)
+            return try lineForm(req, state: try lineState(line), convention: model, action: actionModel, lineID: line.id)
+        }
+        action.post("lignes", ":lineID", "modifier") { req async throws -> Response in
+            let (model, actionModel) = try await writableAction(req)
+            let line = try await ConventionRoutes.lines.find(req, model)
+            var state = try FormState(request: req)
+            guard let input = readLine(&state), !state.hasErrors else {
+                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: line.id).encodeResponse(for: req)
+            }
+            let cleared = state
+            do {
+                try await ConventionRoutes.lines.update(req, model, line, input) { m in
+                    if cleared.text("statedAmount") == nil { m.statedAmountCents = nil }
+                    if cleared.text("effortDays") == nil { m.effortDaysText = nil }
+                    if cleared.text("year") == nil { m.year = nil }
+                }
+                return req.redirect(to: "\(actionPath(model, actionModel))?ok=ligne#couts", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: line.id).encodeResponse(for: req)
+            }
+        }
+        action.post("lignes", ":lineID", "supprimer") { req async throws -> Response in
+            let (model, actionModel) = try await writableAction(req)
+            let line = try await ConventionRoutes.lines.find(req, model)
+            try await ConventionRoutes.lines.delete(req, model, line)
+            return req.redirect(to: "\(actionPath(model, actionModel))?ok=ligne-supprimee#couts", redirectType: .normal)
+        }
+    }
+
+    static func readLine(_ state: inout FormState) -> LineIn? {
+        let label = state.required("label", "Libellé")
+        let pricing = state.choice("pricing", PricingKind.self, label: "Tarification")
+        let needs: (quantity: Bool, price: Bool, amount: Bool) = switch pricing {
+        case .quantity, .days: (true, true, false)
+        case .forfait: (false, false, true)
+        case .onQuote, nil: (false, false, false)
+        }
+        let input = LineIn(
+            position: nil, key: nil, label: label, pricing: pricing,
+            quantity: state.quantity("quantity", required: needs.quantity, label: "Quantité ou jours").map(QuantityInput.init),
+            unitPrice: state.amount("unitPrice", required: needs.price, label: "Prix unitaire ou de journée").map(AmountInput.init),
+            amount: state.amount("amount", required: needs.amount, label: "Montant du forfait").map(AmountInput.init),
+            taxRegime: state.choice("taxRegime", TaxRegime.self, label: "Régime"),
+            statedAmount: state.amount("statedAmount", label: "Montant indiqué").map(AmountInput.init),
+            effortDays: state.quantity("effortDays", label: "Jours d'intervention").map(QuantityInput.init),
+            year: state.integer("year", label: "Année", range: 1990...2100))
+        if let amount = input.amount?.money, amount.cents < 0 { state.errors["amount"] = "Un coût ne peut pas être négatif." }
+        if let price = input.unitPrice?.money, price.cents < 0 { state.errors["unitPrice"] = "Un prix ne peut pas être négatif." }
+        return label == nil || pricing == nil ? nil : input
+    }
+
+    static func lineState(_ m: CostLineModel) throws -> FormState {
+        let line = try m.costLine()
+        var state = FormState()
+        state.set("label", line.label)
+        state.set("pricing", m.pricing.rawValue)
+        switch line.pricing {
+        case .quantity(let q, let price), .days(let q, dayRate: let price):
+            state.set("quantity", FrenchFormat.decimal(q.value, maxFractionDigits: 6))
+            state.set("unitPrice", FrenchFormat.money(price))
+        case .forfait(let amount): state.set("amount", FrenchFormat.money(amount))
+        case .onQuote: break
+        }
+        state.set("taxRegime", line.regime.rawValue)
+        state.set("statedAmount", line.statedAmount.map(FrenchFormat.money))
+        state.set("effortDays", line.effortDays.map { FrenchFormat.decimal($0.value) })
+        state.set("year", line.year.map(String.init))
+        return state
+    }
+
+    static func lineForm(_ req: Request, state: FormState, convention: ConventionModel, action: ActionModel, lineID: UUID?) throws -> Page {
+        let fields = [
+            Field(name: "label", label: "Libellé", hint: "Par exemple « Diagnostic Digipilote ».", isRequired: true),
+            Field(name: "pricing", label: "Tarification", control: .select(PricingKind.allCases.map { ($0.rawValue, UI.pricingLabel($0)) }, placeholder: nil), isRequired: true),
+            Field(name: "quantity", label: "Quantité ou jours", control: .checked("quantity"), hint: "Pour « quantité × prix » ou « jours × prix de journée » : 5 ; 1,5.", short: true,
+                  showWhen: ("pricing", "quantity days")),
+            Field(name: "unitPrice", label: "Prix unitaire ou de journée", control: .checked("amount"), hint: "Par exemple « 650 € » ou « 1 400,00 ».", short: true,
+                  showWhen: ("pricing", "quantity days")),
+            Field(name: "amount", label: "Montant du forfait", control: .checked("amount"), hint: "Pour un forfait seulement.", short: true,
+                  showWhen: ("pricing", "forfait")),
+            Field(name: "taxRegime", label: "Régime", control: .select(TaxRegime.allCases.map { ($0.rawValue, $0.label) }, placeholder: nil), isRequired: true),
+            Field(name: "statedAmount", label: "Montant indiqué par le document", control: .checked("amount"),
+                  hint: "Facultatif : Pacte le compare au calcul et signale l'écart.", short: true),
+            Field(name: "effortDays", label: "Jours d'intervention", control: .checked("quantity"), hint: "Facultatif, pour un forfait exprimé en jours.", short: true,
+                  showWhen: ("pricing", "forfait")),
+            Field(name: "year", label: "Année budgétaire", hint: "Facultatif, pour un plan pluriannuel.", short: true),
+        ]
+        let base = actionPath(convention, action)
+        let title = lineID == nil ? "Nouvelle ligne de coût" : "Modifier la ligne de coût"
+        return formPage(title: title, crumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, "/conventions/\(convention.id!)"),
+                                               (action.code.isEmpty ? action.title : "\(action.code) \(action.title)", base), (title, nil)],
+                        state: state, fields: fields, action: lineID.map { "\(base)/lignes/\($0)/modifier" } ?? "\(base)/lignes/nouvelle",
+                        back: base + "#couts", viewer: try req.viewer())
+    }
+
+    // MARK: Shares
+
+    static func registerShareForms(_ action: any RoutesBuilder) {
+        action.get("parts", "nouvelle") { req async throws -> Page in
+            let (model, actionModel) = try await writableAction(req)
+            return try await shareForm(req, state: FormState(values: ["kind": ["percentage"]]), convention: model, action: actionModel, shareID: nil)
+        }
+        action.post("parts", "nouvelle") { req async throws -> Response in
+            let (model, actionModel) = try await writableAction(req)
+            var state = try FormState(request: req)
+            guard let input = readShare(&state), !state.hasErrors else {
+                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: nil).encodeResponse(for: req)
+            }
+            do {
+                try await ConventionRoutes.shares.create(req, model, input)
+                return req.redirect(to: "\(actionPath(model, actionModel))?ok=part#financement", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: nil).encodeResponse(for: req)
+            }
+        }
+        action.get("parts", ":shareID", "modifier") { req async throws -> Page in
+            let (model, actionModel) = try await writableAction(req)
+            let share = try await ConventionRoutes.shares.find(req, model)
+            return try await shareForm(req, state: try shareState(share), convention: model, action: actionModel, shareID: share.id)
+        }
+        action.post("parts", ":shareID", "modifier") { req async throws -> Response in
+            let (model, actionModel) = try await writableAction(req)
+            let share = try await ConventionRoutes.shares.find(req, model)
+            var state = try FormState(request: req)
+            guard let input = readShare(&state), !state.hasErrors else {
+                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: share.id).encodeResponse(for: req)
+            }
+            let cleared = state
+            do {
+                try await ConventionRoutes.shares.update(req, model, share, input) { m in
+                    if cleared.text("condition") == nil { m.condition = nil }
+                    if cleared.text("year") == nil { m.year = nil }
+                }
+                return req.redirect(to: "\(actionPath(model, actionModel))?ok=part#financement", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: share.id).encodeResponse(for: req)
+            }
+        }
+        action.post("parts", ":shareID", "supprimer") { req async throws -> Response in
+            let (model, actionModel) = try await writableAction(req)
+            let share = try await ConventionRoutes.shares.find(req, model)
+            try await ConventionRoutes.shares.delete(req, model, share)
+            return req.redirect(to: "\(actionPath(model, actionModel))?ok=part-supprimee#financement", redirectType: .normal)
+        }
+    }
+
+    static func readShare(_ state: inout FormState) -> ShareIn? {
+        let funder = state.uuid("funderID", label: "Financeur", required: true)
+        let kind = state.choice("kind", ShareSizeKind.self, label: "Nature de la part")
+        let rate = state.rate("rate", required: kind == .percentage, label: "Taux")
+        let amount = state.amount("amount", required: kind == .fixed, label: "Montant")
+        if let amount, amount.cents < 0 { state.errors["amount"] = "Une part ne peut pas être négative." }
+        let input = ShareIn(position: nil, funderID: funder, kind: kind, rate: kind == .percentage ? rate : nil,
+                            amount: kind == .fixed ? amount.map(AmountInput.init) : nil, basisLines: nil, cap: nil,
+                            condition: state.text("condition"), year: state.integer("year", label: "Année", range: 1990...2100),
+                            statedAmount: nil, prorata: nil)
+        return funder == nil || kind == nil ? nil : input
+    }
+
+    static func shareState(_ m: ShareModel) throws -> FormState {
+        var state = FormState()
+        state.set("funderID", m.$funder.id?.uuidString)
+        state.set("kind", m.sizeKind.rawValue)
+        state.set("rate", m.rate.map(FrenchFormat.percent))
+        state.set("amount", m.amountCents.map { FrenchFormat.money(Money(cents: $0)) })
+        state.set("condition", m.condition)
+        state.set("year", m.year.map(String.init))
+        return state
+    }
+
+    static func shareForm(_ req: Request, state: FormState, convention: ConventionModel, action: ActionModel, shareID: UUID?) async throws -> Page {
+        let conventionID = try convention.requireID()
+        let parties = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == conventionID).with(\.$organisation).all()
+            .map(\.organisation).sorted { $0.name < $1.name }
+        let partyIDs = Set(parties.compactMap(\.id))
+        let others = try await OrganisationModel.query(on: req.db).sort(\.$name).all().filter { !partyIDs.contains($0.id!) }
+        let options = (parties + others).map { (value: $0.id!.uuidString, label: $0.name + (partyIDs.contains($0.id!) ? " (partie)" : "")) }
+        let fields = [
+            Field(name: "funderID", label: "Financeur", control: .select(options, placeholder: "Choisir…"),
+                  hint: "Les parties de la convention d'abord.", isRequired: true),
+            Field(name: "kind", label: "Nature de la part", control: .select(ShareSizeKind.allCases.map { ($0.rawValue, UI.shareKindLabel($0)) }, placeholder: nil), isRequired: true),
+            Field(name: "rate", label: "Taux", control: .checked("rate"), hint: "Pour une part en pourcentage du coût : « 25 % », « 33,33 % ».", short: true,
+                  showWhen: ("share-kind", "percentage")),
+            Field(name: "amount", label: "Montant", control: .checked("amount"), hint: "Pour une part d'un montant fixe : « 1 400 € ».", short: true,
+                  showWhen: ("share-kind", "fixed")),
+            Field(name: "condition", label: "Condition (sous réserve de…)", hint: "Facultatif : la part est marquée « sous réserve » tant que la décision n'est pas prise."),
+            Field(name: "year", label: "Année", hint: "Facultatif, pour un plan pluriannuel.", short: true),
+        ]
+        let base = actionPath(convention, action)
+        let title = shareID == nil ? "Nouvelle part de financement" : "Modifier la part de financement"
+        return formPage(title: title, crumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, "/conventions/\(conventionID)"),
+                                               (action.code.isEmpty ? action.title : "\(action.code) \(action.title)", base), (title, nil)],
+                        state: state, fields: fields, action: shareID.map { "\(base)/parts/\($0)/modifier" } ?? "\(base)/parts/nouvelle",
+                        back: base + "#financement", viewer: try req.viewer())
+    }
+
+    // MARK: Shared
+
+    static func writableAction(_ req: Request) async throws -> (ConventionModel, ActionModel) {
+        let model = try await Access.writableConvention(req)
+        return (model, try await Access.action(req, in: model))
+    }
+
+    static func actionPath(_ convention: ConventionModel, _ action: ActionModel) -> String {
+        "/conventions/\(convention.id!)/actions/\(action.id!)"
+    }
+
+    static func organisationsWritable(_ req: Request) async throws -> [(value: String, label: String)] {
+        let principal = try req.requirePrincipal()
+        let query = OrganisationModel.query(on: req.db).sort(\.$name)
+        if !principal.isPlatformAdmin {
+            guard principal.canWriteSomewhere else { throw Problem.readOnly }
+            query.filter(\.$id ~~ principal.roles.filter { $0.value.canWrite }.map(\.key))
+        }
+        return try await query.all().map { (value: $0.id!.uuidString, label: $0.name) }
+    }
+
+    /// A form page: title, error summary, fields, submit and cancel.
+    static func formPage(title: String, crumbs: [(label: String, path: String?)], state: FormState, fields: [Field], action: String, back: String,
+                         viewer: Viewer, extra: Node<HTML.FormContext> = .empty, summaryFields: [Field]? = nil) -> Page {
+        let content: BodyNode = .group(
+            .h1(.text(title)),
+            errorSummary(state, fields: summaryFields ?? fields),
+            .p(.class("muted"), .text("Les champs marqués « obligatoire » doivent être remplis. Montants en euros, dates au format jj/mm/aaaa.")),
+            .form(
+                .class("stacked"), .method(.post), .action(action),
+                .attribute(named: "novalidate"),
+                CSRF.field(viewer.csrf),
+                .forEach(fields) { $0.render(state) },
+                extra,
+                .div(.class("form-actions"),
+                     .button(.class("button"), .type(.submit), .text("Enregistrer")),
+                     .a(.href(back), .text("Annuler")))
+            )
+        )
+        return Page(title: title, section: .conventions, viewer: viewer, breadcrumbs: crumbs,
+                    status: state.hasErrors ? .unprocessableEntity : .ok, content: content)
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import PacteCore
+import Plot
+import Vapor
+
+typealias BodyNode = Node<HTML.BodyContext>
+
+/// The sections of the main navigation; the current one is marked `aria-current="page"`.
+enum NavSection: String, CaseIterable, Sendable {
+    case dashboard, conventions, directory
+
+    var label: String {
+        switch self {
+        case .dashboard: "Tableau de bord"
+        case .conventions: "Conventions"
+        case .directory: "Annuaire"
+        }
+    }
+
+    var path: String {
+        switch self {
+        case .dashboard: "/"
+        case .conventions: "/conventions"
+        case .directory: "/organisations"
+        }
+    }
+}
+
+/// Who is looking at the page, as the layout needs it.
+struct Viewer: Sendable {
+    var email: String
+    var csrf: String
+}
+
+/// A complete HTML page: the layout (skip link, header, navigation, breadcrumbs, footer) around a body.
+struct Page: AsyncResponseEncodable, Sendable {
+    var title: String
+    var section: NavSection?
+    var viewer: Viewer?
+    var breadcrumbs: [(label: String, path: String?)] = []
+    var status: HTTPResponseStatus = .ok
+    var printable = false
+    /// Built on demand: Plot nodes are not Sendable, the page is rendered where it is built.
+    var html: String
+
+    init(title: String, section: NavSection?, viewer: Viewer?, breadcrumbs: [(label: String, path: String?)] = [],
+         status: HTTPResponseStatus = .ok, printable: Bool = false, content: BodyNode) {
+        self.title = title
+        self.section = section
+        self.viewer = viewer
+        self.breadcrumbs = breadcrumbs
+        self.status = status
+        self.printable = printable
+        self.html = ""
+        self.html = Page.render(title: title, section: section, viewer: viewer, breadcrumbs: breadcrumbs, printable: printable, content: content)
+    }
+
+    func encodeResponse(for request: Request) async throws -> Response {
+        let response = Response(status: status, body: .init(string: html))
+        response.headers.contentType = .html
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    static func render(title: String, section: NavSection?, viewer: Viewer?, breadcrumbs: [(label: String, path: String?)],
+                       printable: Bool, content: BodyNode) -> String {
+        let document = HTML(
+            .lang(.french),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .title("\(title) — Pacte"),
+                .link(.rel(.stylesheet), .href(StaticAssets.stylesheetPath)),
+                .script(.src(StaticAssets.scriptPath), .defer())
+            ),
+            .body(
+                .class(printable ? "printable" : ""),
+                .a(.class("skip-link"), .href("#contenu"), .text("Aller au contenu")),
+                header(section: section, viewer: viewer),
+                .main(
+                    .id("contenu"),
+                    .attribute(named: "tabindex", value: "-1"),
+                    .if(!breadcrumbs.isEmpty, crumbs(breadcrumbs)),
+                    content
+                ),
+                .footer(
+                    .class("site-footer"),
+                    .div(.class("inner"), .text("Pacte — partenariats de développement économique. Montants en euros ; dates au format jj/mm/aaaa."))
+                )
+            )
+        )
+        return document.render()
+    }
+
+    static func header(section: NavSection?, viewer: Viewer?) -> BodyNode {
+        .header(
+            .class("site-header"),
+            .div(
+                .class("inner"),
+                .a(.class("brand"), .href("/"), .text("Pacte")),
+                .if(viewer != nil, .nav(
+                    .ariaLabel("Navigation principale"),
+                    .class("site-nav"),
+                    .ul(.forEach(NavSection.allCases) { item in
+                        .li(.a(.href(item.path), .text(item.label),
+                               .attribute(named: "aria-current", value: item == section ? "page" : nil)))
+                    })
+                )),
+                .unwrap(viewer) { viewer in
+                    .div(
+                        .class("user-box"),
+                        .span(.text(viewer.email)),
+                        .form(
+                            .action("/deconnexion"), .method(.post),
+                            CSRF.field(viewer.csrf),
+                            .button(.class("button-link"), .type(.submit), .text("Se déconnecter"))
+                        )
+                    )
+                }
+            )
+        )
+    }
+
+    static func crumbs(_ items: [(label: String, path: String?)]) -> BodyNode {
+        .nav(
+            .class("breadcrumbs"), .ariaLabel("Fil d'Ariane"),
+            .ol(.forEach(items.indices) { index in
+                let item = items[index]
+                let isLast = index == items.count - 1
+                if let path = item.path, !isLast {
+                    return .li(.a(.href(path), .text(item.label)))
+                }
+                return .li(.attribute(named: "aria-current", value: isLast ? "page" : nil), .text(item.label))
+            })
+        )
+    }
+}
+
+enum CSRF {
+    static func field<C: HTML.BodyContext>(_ token: String) -> Node<C> {
+        .input(.type(.hidden), .name("_csrf"), .value(escapeAttribute(token)))
+    }
+}
+
+/// Plot escapes text but writes attribute values as given: every value that may hold user input goes through here.
+func escapeAttribute(_ value: String) -> String {
+    var out = ""
+    out.reserveCapacity(value.count)
+    for character in value {
+        switch character {
+        case "&": out += "&amp;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        default: out.append(character)
+        }
+    }
+    return out
+}
+
+/// A percent-encoded path segment or query value.
+func urlPart(_ value: String) -> String {
+    value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#/"))) ?? ""
+}

@@ -1,0 +1,129 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Plot
+import Vapor
+
+/// The HTML pages. Handlers are thin: a query from `PageQueries`, a page from the `*Page` builders.
+enum PageRoutes {
+    static func register(on app: Application) {
+        StaticAssets.register(on: app.routes)
+        SignInPages.register(on: app.routes)
+        let pages = app.routes.grouped(SignedInOnly())
+
+        pages.get { req async throws -> Page in
+            let principal = try req.requirePrincipal()
+            let data = try await PageQueries.dashboard(for: principal, on: req.db)
+            return DashboardPage.page(data, viewer: try req.viewer(), canCreate: principal.canWriteSomewhere)
+        }
+        pages.get("conventions") { req async throws -> Page in
+            let principal = try req.requirePrincipal()
+            let data = try await PageQueries.dashboard(for: principal, on: req.db)
+            return DashboardPage.list(data, viewer: try req.viewer(), canCreate: principal.canWriteSomewhere)
+        }
+        pages.get("organisations") { req async throws -> Page in
+            let search = req.query[String.self, at: "q"]
+            let entries = try await PageQueries.directory(search: search, on: req.db)
+            return DirectoryPage.page(entries, search: search, viewer: try req.viewer())
+        }
+        pages.get("formulaires", "verifier") { req async throws -> FieldCheck in
+            FieldCheck.check(kind: req.query[String.self, at: "type"] ?? "", value: req.query[String.self, at: "valeur"] ?? "")
+        }
+
+        let convention = pages.grouped("conventions", ":conventionID")
+        convention.get { req async throws -> Page in
+            let model = try await Access.convention(req)
+            let view = try await PageQueries.convention(model, principal: try req.requirePrincipal(), on: req.db)
+            return ConventionPage.page(view, viewer: try req.viewer(), notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
+        }
+        convention.get("imprimer") { req async throws -> Page in
+            let model = try await Access.convention(req)
+            let view = try await PageQueries.convention(model, principal: try req.requirePrincipal(), on: req.db)
+            return PrintPage.page(view, viewer: try req.viewer())
+        }
+        convention.get("convention.pdf") { req async throws -> Response in
+            let model = try await Access.convention(req)
+            let view = try await PageQueries.convention(model, principal: try req.requirePrincipal(), on: req.db)
+            return try await PDFExport.response(for: view, request: req)
+        }
+        convention.get("actions", ":actionID") { req async throws -> Page in
+            let model = try await Access.convention(req)
+            let action = try await Access.action(req, in: model)
+            let view = try await PageQueries.action(action, in: model, principal: try req.requirePrincipal(), on: req.db)
+            return ActionPage.page(view, viewer: try req.viewer(), notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
+        }
+        FormPages.register(pages)
+    }
+}
+
+/// Short confirmations shown after a redirect (`?ok=ligne`), from a fixed list so that the address
+/// cannot make the page say anything.
+enum Notices {
+    static func text(_ key: String) -> String? {
+        [
+            "convention": "Convention enregistrée.",
+            "partie": "Partie ajoutée.",
+            "partie-retiree": "Partie retirée.",
+            "action": "Action enregistrée.",
+            "ligne": "Ligne de coût enregistrée.",
+            "ligne-supprimee": "Ligne de coût supprimée.",
+            "part": "Part de financement enregistrée.",
+            "part-supprimee": "Part de financement supprimée.",
+        ][key]
+    }
+}
+
+/// Pages need a signed-in user: anyone else is sent to the sign-in form, then back.
+struct SignedInOnly: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.principal != nil else {
+            let target = request.url.path + (request.url.query.map { "?\($0)" } ?? "")
+            return request.redirect(to: "/connexion?retour=" + urlPart(target))
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    /// The layout's view of the signed-in user, with the session's CSRF token for its forms.
+    func viewer() throws -> Viewer {
+        let principal = try requirePrincipal()
+        var csrf = ""
+        if hasSession {
+            if let token = session.data["csrf"] { csrf = token } else {
+                csrf = TokenHash.newToken(prefix: "")
+                session.data["csrf"] = csrf
+            }
+        }
+        return Viewer(email: principal.email, csrf: csrf)
+    }
+
+    /// Wants a page rather than JSON: everything outside the API.
+    var wantsHTML: Bool {
+        let path = url.path
+        return !(path.hasPrefix("/api/") || path == "/health" || path.hasPrefix("/static/") || path == "/formulaires/verifier")
+    }
+}
+
+/// The answer to the inline check of one field as the user leaves it (same parsers as on submission).
+struct FieldCheck: Content {
+    var ok: Bool
+    var message: String?
+    /// The value as Pacte read it, in French (`1 400,00 €`).
+    var normalized: String?
+
+    static func check(kind: String, value: String) -> FieldCheck {
+        var state = FormState(values: ["v": [value]])
+        let normalized: String?
+        switch kind {
+        case "amount": normalized = state.amount("v", label: "montant").map(FrenchFormat.money)
+        case "quantity": normalized = state.quantity("v", label: "quantité").map(FrenchFormat.days)
+        case "rate": normalized = state.rate("v", label: "taux").map(FrenchFormat.percent)
+        case "date": normalized = state.date("v", label: "date").map(FrenchFormat.date)
+        default: return FieldCheck(ok: false, message: "Type de champ inconnu.", normalized: nil)
+        }
+        if let error = state.errors["v"] { return FieldCheck(ok: false, message: error, normalized: nil) }
+        return FieldCheck(ok: true, message: nil, normalized: normalized)
+    }
+}

@@ -1,0 +1,284 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+
+/// What each page shows, read apart from its handler so that tests and the benchmark call it directly.
+enum PageQueries {
+    // MARK: Dashboard
+
+    struct ConventionSummary: Sendable {
+        var id: UUID
+        var title: String
+        var reference: String?
+        var status: ConventionStatus
+        var startsOn: CivilDate?
+        var endsOn: CivilDate?
+        var partyNames: [String]
+        /// Total cost of the known lines.
+        var budget: Money
+        /// Shares whose amount is known.
+        var funded: Money
+        /// Committed and paid amounts arrive with the execution module; until then nothing is consumed.
+        var consumed: Money
+        var pendingLines: Int
+        var errorCount: Int
+    }
+
+    struct Deadline: Sendable {
+        var date: CivilDate
+        var label: String
+        var conventionID: UUID
+        var conventionTitle: String
+    }
+
+    struct Dashboard: Sendable {
+        var conventions: [ConventionSummary]
+        var deadlines: [Deadline]
+        var today: CivilDate
+    }
+
+    static func dashboard(for principal: Principal, on db: any Database, today: CivilDate = .today()) async throws -> Dashboard {
+        let query = ConventionModel.query(on: db).sort(\.$title)
+        if let visible = try await Access.visibleConventionIDs(principal, on: db) { query.filter(\.$id ~~ visible) }
+        let conventions = try await query.with(\.$parties) { $0.with(\.$organisation) }.all()
+        var summaries: [ConventionSummary] = []
+        var deadlines: [Deadline] = []
+        for convention in conventions {
+            let id = try convention.requireID()
+            let evaluation = try await PlanMapping.plan(for: convention, on: db).evaluate()
+            let funded = try evaluation.plan.funders.map { evaluation.amount(for: $0.id) }.reduce(Money.zero) { try $0.adding($1) }
+            summaries.append(ConventionSummary(
+                id: id, title: convention.title, reference: convention.reference, status: convention.status,
+                startsOn: convention.startsOn, endsOn: convention.endsOn,
+                partyNames: convention.parties.map { $0.organisation.shortName ?? $0.organisation.name }.sorted(),
+                budget: evaluation.cost, funded: funded, consumed: .zero, pendingLines: evaluation.pendingLineCount,
+                errorCount: evaluation.findings.filter { $0.severity == .error }.count))
+            for (date, label) in milestones(of: convention) where date >= today {
+                deadlines.append(Deadline(date: date, label: label, conventionID: id, conventionTitle: convention.title))
+            }
+        }
+        deadlines.sort { ($0.date, $0.conventionTitle) < ($1.date, $1.conventionTitle) }
+        return Dashboard(conventions: summaries, deadlines: Array(deadlines.prefix(10)), today: today)
+    }
+
+    /// The dates a convention's officer must not miss: its start, the last day to give notice before a
+    /// renewal, its end.
+    static func milestones(of convention: ConventionModel) -> [(CivilDate, String)] {
+        var result: [(CivilDate, String)] = []
+        if let start = convention.startsOn { result.append((start, "Prise d'effet")) }
+        if let end = convention.endsOn {
+            if let months = convention.noticeMonths, months > 0, convention.renewal == .tacit || convention.renewal == .express {
+                let notice = NoticePeriod.months(months).latestNotice(before: end.adding(days: 1))
+                result.append((notice, convention.renewal == .tacit
+                    ? "Dernier jour pour dénoncer (préavis de \(months) mois) avant la reconduction tacite"
+                    : "Dernier jour pour décider du renouvellement (préavis de \(months) mois)"))
+            }
+            result.append((end, "Échéance"))
+        }
+        return result
+    }
+
+    // MARK: Directory
+
+    struct DirectoryEntry: Sendable {
+        var id: UUID
+        var name: String
+        var kind: OrganisationKind
+        var siren: Siren?
+        var conventionCount: Int
+    }
+
+    static func directory(search: String?, on db: any Database) async throws -> [DirectoryEntry] {
+        let query = OrganisationModel.query(on: db).sort(\.$name)
+        if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+            let digits = search.filter(\.isNumber)
+            if digits.count >= 3, digits.count == search.filter({ !$0.isWhitespace }).count {
+                query.filter(.path(["siren"], schema: OrganisationModel.schema), .custom("LIKE"), .bind("%\(digits)%"))
+            } else {
+                query.group(.or) { group in
+                    group.filter(\.$name, containsIgnoringCase: search, on: db)
+                    group.filter(\.$shortName, .custom(Store.isPostgres(db) ? "ILIKE" : "LIKE"), "%\(search)%")
+                }
+            }
+        }
+        let organisations = try await query.limit(200).all()
+        let ids = try organisations.map { try $0.requireID() }
+        let parties = try await ConventionPartyModel.query(on: db).filter(\.$organisation.$id ~~ ids).all()
+        var counts: [UUID: Int] = [:]
+        for party in parties { counts[party.$organisation.id, default: 0] += 1 }
+        return try organisations.map { org in
+            DirectoryEntry(id: try org.requireID(), name: org.name, kind: org.kind, siren: org.siren, conventionCount: counts[try org.requireID()] ?? 0)
+        }
+    }
+
+    // MARK: Convention
+
+    struct PartyRow: Sendable {
+        var id: UUID
+        var organisationID: UUID
+        var name: String
+        var kind: OrganisationKind
+        var siren: Siren?
+        var roles: [PartyRole]
+        var designation: String?
+        var representative: String?
+    }
+
+    struct ConventionView: Sendable {
+        var convention: ConventionSnapshot
+        var parties: [PartyRow]
+        var articles: [(number: String, title: String?, body: String)]
+        var axes: [(code: String, title: String)]
+        /// In plan order: `evaluation.actions[i]` is `actions[i]`.
+        var actions: [(id: UUID, code: String, title: String, axisCode: String?)]
+        var evaluation: PlanEvaluation
+        var table: FinancingTable
+        var canWrite: Bool
+    }
+
+    /// The convention's own fields, copied out of the Fluent model so that the view is Sendable.
+    struct ConventionSnapshot: Sendable {
+        var id: UUID
+        var title: String
+        var reference: String?
+        var object: String?
+        var status: ConventionStatus
+        var signedOn: CivilDate?
+        var startsOn: CivilDate?
+        var endsOn: CivilDate?
+        var durationMonths: Int?
+        var renewal: Renewal?
+        var noticeMonths: Int?
+        var taxRegime: TaxRegime
+        var vatRate: Rate
+        var dayRate: Money?
+        var source: String?
+        var notes: [String]
+
+        init(_ m: ConventionModel) throws {
+            id = try m.requireID(); title = m.title; reference = m.reference; object = m.object; status = m.status
+            signedOn = m.signedOn; startsOn = m.startsOn; endsOn = m.endsOn; durationMonths = m.durationMonths
+            renewal = m.renewal; noticeMonths = m.noticeMonths; taxRegime = m.taxRegime; vatRate = m.vatRate
+            dayRate = m.dayRate; source = m.source; notes = m.notes
+        }
+    }
+
+    static func convention(_ model: ConventionModel, principal: Principal, on db: any Database) async throws -> ConventionView {
+        let id = try model.requireID()
+        let parties = try await ConventionPartyModel.query(on: db).filter(\.$convention.$id == id)
+            .with(\.$organisation).with(\.$representative).all()
+        let articles = try await ArticleModel.query(on: db).filter(\.$convention.$id == id).sort(\.$position).all()
+        let axes = try await AxisModel.query(on: db).filter(\.$convention.$id == id).sort(\.$position).all()
+        let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == id).with(\.$axis).sort(\.$position).all()
+        let evaluation = try await PlanMapping.plan(for: model, on: db).evaluate()
+        return ConventionView(
+            convention: try ConventionSnapshot(model),
+            parties: try parties.map { party in
+                PartyRow(id: try party.requireID(), organisationID: party.$organisation.id, name: party.organisation.name,
+                         kind: party.organisation.kind, siren: party.organisation.siren, roles: party.roles,
+                         designation: party.designation,
+                         representative: party.representative.map { person in person.function.map { "\(person.name), \($0)" } ?? person.name })
+            }.sorted { $0.name < $1.name },
+            articles: articles.map { ($0.number, $0.title, $0.body) },
+            axes: axes.map { ($0.code, $0.title) },
+            actions: try actions.map { (try $0.requireID(), $0.code, $0.title, $0.axis?.code) },
+            evaluation: evaluation,
+            table: FinancingTable(evaluation),
+            canWrite: try await Access.canWrite(principal, conventionID: id, on: db))
+    }
+
+    // MARK: Action sheet
+
+    struct LineRow: Sendable {
+        var id: UUID
+        var line: CostLine
+        var computed: Money?
+        var pricing: PricingKind
+        var year: Int?
+    }
+
+    struct ShareRow: Sendable {
+        var id: UUID
+        var share: Share
+        var funderName: String
+    }
+
+    struct ActionView: Sendable {
+        var convention: ConventionSnapshot
+        var action: ActionSnapshot
+        var axisTitle: String?
+        var operatorName: String?
+        var lines: [LineRow]
+        var shares: [ShareRow]
+        var indicators: [(label: String, target: Quantity?, measured: Quantity?, unit: String?, year: Int?)]
+        var result: ActionResult?
+        var funders: [Funder]
+        var canWrite: Bool
+    }
+
+    struct ActionSnapshot: Sendable {
+        var id: UUID
+        var code: String
+        var title: String
+        var context: String?
+        var objectives: String?
+        var content: String?
+        var method: String?
+        var calendar: String?
+        var coFinancing: String?
+        var technicalPartners: String?
+        var evaluation: String?
+        var dayRate: Money?
+        var statedDays: Quantity?
+        var notes: [String]
+        var axisID: UUID?
+        var operatorID: UUID?
+
+        init(_ m: ActionModel) throws {
+            id = try m.requireID(); code = m.code; title = m.title; context = m.context; objectives = m.objectives
+            content = m.content; method = m.method; calendar = m.calendar; coFinancing = m.coFinancing
+            technicalPartners = m.technicalPartners; evaluation = m.evaluation; dayRate = m.dayRate
+            statedDays = try StoredFraction.quantity(m.statedDaysText); notes = m.notes
+            axisID = m.$axis.id; operatorID = m.$operator.id
+        }
+
+        var displayName: String { code.isEmpty ? title : "\(code) \(title)" }
+    }
+
+    static func action(_ action: ActionModel, in convention: ConventionModel, principal: Principal, on db: any Database) async throws -> ActionView {
+        let actionID = try action.requireID()
+        let conventionID = try convention.requireID()
+        let lines = try await CostLineModel.query(on: db).filter(\.$action.$id == actionID).sort(\.$position).all()
+        let shares = try await ShareModel.query(on: db).filter(\.$action.$id == actionID).with(\.$prorataMembers).sort(\.$position).all()
+        let indicators = try await IndicatorModel.query(on: db).filter(\.$action.$id == actionID).sort(\.$position).all()
+        let axis = try await action.$axis.get(on: db)
+        let operatorModel = try await action.$operator.get(on: db)
+        let evaluation = try await PlanMapping.plan(for: convention, on: db).evaluate()
+        let position = try await ActionModel.query(on: db).filter(\.$convention.$id == conventionID).sort(\.$position).all()
+            .firstIndex { $0.id == actionID }
+        let names = Dictionary(uniqueKeysWithValues: evaluation.plan.funders.map { ($0.id, $0.displayName) })
+        return ActionView(
+            convention: try ConventionSnapshot(convention),
+            action: try ActionSnapshot(action),
+            axisTitle: axis.map { "\($0.code) — \($0.title)" },
+            operatorName: operatorModel?.name,
+            lines: try lines.map { m in
+                let line = try m.costLine()
+                return LineRow(id: try m.requireID(), line: line, computed: try line.computedAmount(), pricing: m.pricing, year: m.year)
+            },
+            shares: try shares.map { m in
+                let share = try PlanMapping.share(m)
+                let name: String
+                switch share.payer {
+                case .funder(let id): name = names[id] ?? "Organisation inconnue"
+                case .prorata(let group): name = "Prorata (\(group.quantity), \(group.members.count) membres)"
+                }
+                return ShareRow(id: try m.requireID(), share: share, funderName: name)
+            },
+            indicators: try indicators.map { ($0.label, try StoredFraction.quantity($0.targetText), try StoredFraction.quantity($0.measuredText), $0.unit, $0.year) },
+            result: position.flatMap { evaluation.actions.indices.contains($0) ? evaluation.actions[$0] : nil },
+            funders: evaluation.plan.funders,
+            canWrite: try await Access.canWrite(principal, conventionID: conventionID, on: db))
+    }
+}
