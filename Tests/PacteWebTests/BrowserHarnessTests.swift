@@ -18,7 +18,6 @@ struct BrowserHarnessTests {
         try await Browser.withSession { browser in
             try await browser.go(dataURL(faultyPage))
             let violations = try await browser.accessibilityViolations()
-            print(violations.joined(separator: "\n"))
             let rules = violations.map { String($0.prefix { $0 != ":" }) }
             let expected = ["aria-invalid-description", "contrast", "form-label", "heading-order", "html-lang", "table-caption"]
             #expect(rules.sorted() == expected, "\(violations.joined(separator: "\n"))")
@@ -31,7 +30,6 @@ struct BrowserHarnessTests {
         try await Browser.withSession { browser in
             try await browser.go(dataURL(otherFaultsPage))
             let violations = try await browser.accessibilityViolations()
-            print(violations.joined(separator: "\n"))
             let rules = violations.map { String($0.prefix { $0 != ":" }) }
             let expected = [
                 "accessible-name", "accessible-name", "document-title", "duplicate-id", "focus-visible", "img-alt",

@@ -102,6 +102,17 @@ extension Application {
         return try await testing().sendRequest(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
     }
 
+    /// Posts an HTML form (`application/x-www-form-urlencoded`).
+    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, headers: HTTPHeaders = [:], form: [String: String]) async throws -> TestingHTTPResponse {
+        var headers = headers
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        headers.contentType = .urlEncodedForm
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        let body = form.sorted { $0.key < $1.key }.map { "\(encode($0.key))=\(encode($0.value))" }.joined(separator: "&")
+        return try await testing().sendRequest(method, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
     func auditCount() async throws -> Int { try await AuditEventModel.query(on: db).count() }
 
     func conventionID(titled fragment: String) async throws -> UUID {

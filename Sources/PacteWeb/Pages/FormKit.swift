@@ -190,7 +190,7 @@ struct Field {
 
     private func control<C: HTML.BodyContext>(value: String, describedBy: String, invalid: Bool) -> Node<C> {
         func input(_ type: String, check: String? = nil) -> Node<C> {
-            .element(named: "input", attributes: [
+            .selfClosedElement(named: "input", attributes: [
                 Attribute<C>(name: "type", value: type),
                 Attribute<C>(name: "id", value: inputID),
                 Attribute<C>(name: "name", value: escapeAttribute(name)),

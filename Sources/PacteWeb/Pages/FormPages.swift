@@ -208,7 +208,7 @@ enum FormPages {
             .attribute(named: "aria-describedby", value: error == nil ? nil : "f-roles-error"),
             .element(named: "legend", nodes: [.text("Rôles (au moins un)")]),
             .ul(.class("checkbox-list"), .forEach(PartyRole.allCases) { role in
-                .li(.element(named: "input", attributes: [
+                .li(.selfClosedElement(named: "input", attributes: [
                         Attribute(name: "type", value: "checkbox"), Attribute(name: "id", value: "f-roles-\(role.rawValue)"),
                         Attribute(name: "name", value: "roles"), Attribute(name: "value", value: role.rawValue),
                         Attribute(name: "checked", value: selected.contains(role.rawValue) ? "checked" : ""),

@@ -69,7 +69,8 @@ struct Page: AsyncResponseEncodable, Sendable {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title("\(title) — Pacte"),
+                // Not Plot's `.title`: it also writes unescaped Open Graph meta tags.
+                .element(named: "title", nodes: [.text("\(title) — Pacte")]),
                 .link(.rel(.stylesheet), .href(StaticAssets.stylesheetPath)),
                 .script(.src(StaticAssets.scriptPath), .defer())
             ),

@@ -168,7 +168,9 @@ const drawsFocus = rules => [...rules].some(rule => {
     const outline = ['outline-style', 'outline-width', 'outline-color'].some(p => s.getPropertyValue(p))
       && s.getPropertyValue('outline-style') !== 'none' && !/^0(px)?$/.test(s.getPropertyValue('outline-width'));
     const shadow = s.getPropertyValue('box-shadow');
-    if (outline || (shadow && shadow !== 'none')) return true;
+    // A shorthand written with var() leaves its longhands empty in the CSSOM: read the declaration text too.
+    const declared = /(^|;)\s*(outline|box-shadow)\s*:\s*(?!none\b|0(px)?\s*(;|$))/.test(s.cssText);
+    if (outline || declared || (shadow && shadow !== 'none')) return true;
   }
   return rule.cssRules ? drawsFocus(rule.cssRules) : false;
 });

@@ -140,7 +140,8 @@ actor Browser {
             guard driver.isRunning else {
                 throw BrowserError("chromedriver exited with status \(driver.terminationStatus). Log:\n\(logText)")
             }
-            if let status: Status = try? await call(.GET, "/status"), status.ready { return }
+            // A short timeout: the HTTP client retries a refused connection until the request deadline.
+            if let status: Status = try? await call(.GET, "/status", timeout: .seconds(1)), status.ready { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw BrowserError("chromedriver not ready at \(base) after \(timeout). Log:\n\(logText)")
@@ -158,8 +159,12 @@ actor Browser {
         let args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=fr-FR",
                     "--window-size=\(width),\(height)"]
         let options = ChromeOptions(binary: chromium, args: args)
-        let created: Created = try await call(.POST, "/session", ["capabilities": Capabilities(alwaysMatch: Match(options: options))])
-        session = created.sessionId
+        do {
+            let created: Created = try await call(.POST, "/session", ["capabilities": Capabilities(alwaysMatch: Match(options: options))])
+            session = created.sessionId
+        } catch let error as WebDriverError {
+            throw BrowserError("\(error)\nchromedriver log:\n\(logText)")
+        }
         try await perform(.POST, at("/timeouts"), ["script": 10_000, "pageLoad": 30_000, "implicit": 0])
     }
 
@@ -301,8 +306,10 @@ actor Browser {
         return "/session/\(session)\(path)"
     }
 
-    private func call<Value: Decodable>(_ method: HTTPMethod, _ path: String, _ body: (any Encodable)? = nil) async throws -> Value {
-        let data = try await send(method, path, body.map { try JSONEncoder().encode($0) })
+    private func call<Value: Decodable>(
+        _ method: HTTPMethod, _ path: String, _ body: (any Encodable)? = nil, timeout: TimeAmount = .seconds(60)
+    ) async throws -> Value {
+        let data = try await send(method, path, body.map { try JSONEncoder().encode($0) }, timeout: timeout)
         do {
             return try JSONDecoder().decode(Reply<Value>.self, from: data).value
         } catch {
@@ -314,14 +321,14 @@ actor Browser {
         _ = try await send(method, path, body.map { try JSONEncoder().encode($0) })
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, _ body: Data?) async throws -> Data {
+    private func send(_ method: HTTPMethod, _ path: String, _ body: Data?, timeout: TimeAmount = .seconds(60)) async throws -> Data {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let data = Data(try await response.body.collect(upTo: 256 << 20).readableBytesView)
         guard (200..<300).contains(response.status.code) else {
             struct Failure: Decodable {
