@@ -202,6 +202,7 @@ struct BrowserTests {
                 try await browser.go("\(base)/connexion")
                 var report: [String] = try await browser.accessibilityViolations().map { "/connexion: \($0)" }
                 try await browser.signIn(base, email: "admin@demo.pacte.fr")
+                try await browser.screenshot(to: artefactPath("00-tableau-de-bord-administrateur-\(engine)"))
                 for path in paths {
                     try await browser.go(base + path)
                     report += try await browser.accessibilityViolations().map { "\(path): \($0)" }

@@ -23,6 +23,7 @@ enum ConventionPage {
                 .a(.class("button secondary"), .href("\(base)/imprimer"), .text("Version imprimable")),
                 .a(.class("button secondary"), .href("\(base)/convention.pdf"), .text("Télécharger en PDF"))
             ),
+            keyFigures(view),
             .h2(.id("conditions"), .text("Dates et conditions")),
             facts(c),
             .h2(.id("parties"), .text("Parties")),
@@ -46,6 +47,29 @@ enum ConventionPage {
         )
         return Page(title: c.title, section: .conventions, viewer: viewer,
                     breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (c.title, nil)], content: content)
+    }
+
+    /// The four figures an officer looks for first, each linked to its detail.
+    static func keyFigures(_ view: PageQueries.ConventionView) -> BodyNode {
+        let table = view.table
+        let funded = (try? table.totalsPerFunder.reduce(Money.zero) { try $0.adding($1) }) ?? .zero
+        let findings = view.evaluation.findings
+        let errors = findings.filter { $0.severity == .error }.count
+        let warnings = findings.filter { $0.severity == .warning }.count
+        let cards: [(String, String, String, String?)] = [
+            ("Coût total \(table.regime.label)", FrenchFormat.money(table.totalCost), "#financement",
+             view.evaluation.pendingLineCount > 0 ? "+ \(view.evaluation.pendingLineCount) ligne(s) sur devis" : nil),
+            ("Financement chiffré", FrenchFormat.money(funded), "#financement", "\(UI.percent(funded, of: table.totalCost)) du coût"),
+            ("Reste à financer", FrenchFormat.money(table.totalUnfunded), "#financement",
+             table.totalExcess.isZero ? nil : "excès : \(FrenchFormat.money(table.totalExcess))"),
+            ("Constats", errors + warnings == 0 ? "Aucun écart" : "\(errors) erreur(s), \(warnings) avertissement(s)", "#constats", nil),
+        ]
+        return .ul(.class("key-figures"), .forEach(cards) { card in
+            .li(.class("card"),
+                .span(.class("key-label"), .text(card.0)),
+                .a(.class("key-value"), .href(card.2), .text(card.1)),
+                .unwrap(card.3) { .span(.class("muted"), .text($0)) })
+        })
     }
 
     static func facts(_ c: PageQueries.ConventionSnapshot) -> BodyNode {

@@ -86,10 +86,13 @@ enum PDFExport {
         let arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer",
                          "--user-data-dir=\(folder.appendingPathComponent("profile").path)",
                          "--print-to-pdf=\(output.path)", page.absoluteString]
+        // coreutils' timeout stops a Chromium that hangs (a broken profile, a font scan) after a minute.
+        let timeout = "/usr/bin/timeout"
+        let guarded = FileManager.default.isExecutableFile(atPath: timeout)
         let status = try await request.application.threadPool.runIfActive {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: chromium)
-            process.arguments = arguments
+            process.executableURL = URL(fileURLWithPath: guarded ? timeout : chromium)
+            process.arguments = guarded ? ["--kill-after=5", "60", chromium] + arguments : arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PacteStore
+import PacteWeb
+import Vapor
+
+/// `pacte bench pages`: server-side time of every page on a throw-away database holding the demo data.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Mesures de performance (affiche des chiffres, n'échoue jamais sur un temps).",
+        subcommands: [Pages.self])
+
+    struct Pages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Temps de rendu de chaque page côté serveur avec les données de démonstration, comparé à /health.")
+
+        @ArgumentParser.Option(help: "Mesures par page (après 5 tours de chauffe).")
+        var iterations: Int = 200
+
+        @ArgumentParser.Option(name: .customLong("database-url"),
+                               help: "Base à utiliser (vidée puis remplie) ; défaut : un fichier SQLite temporaire.")
+        var databaseURL: String?
+
+        func validate() throws {
+            guard (1...100_000).contains(iterations) else { throw ValidationError("--iterations : entre 1 et 100 000.") }
+        }
+
+        func run() async throws {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("pacte-bench-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            var options = DatabaseOptions()
+            options.databaseURL = databaseURL ?? "sqlite://\(path)"
+            try await withApplication(options) { app in
+                app.logger.logLevel = .warning
+                let password = "bench-" + UUID().uuidString.prefix(13).lowercased()
+                _ = try await DemoData.load(on: app.db, password: password, hash: try await app.password.async.hash(password))
+                let token = try await PageBenchmark.adminToken(on: app.db)
+                let engine = try options.location.description
+                print("Pacte — temps de rendu des pages côté serveur (\(iterations) mesures par page, base \(engine), compilation \(buildKind))")
+                let rows = try await PageBenchmark.run(app, token: token, iterations: iterations) { label in
+                    FileHandle.standardError.write(Data("  mesure : \(label)…\n".utf8))
+                }
+                print(PageBenchmark.report(rows))
+            }
+        }
+
+        var buildKind: String {
+            #if DEBUG
+            "debug : lancez « swift run -c release pacte bench pages » pour des chiffres de production"
+            #else
+            "release"
+            #endif
+        }
+    }
+}
