@@ -99,6 +99,11 @@ struct BrowserTests {
                 try await browser.type("#f-label", "Ligne fautive")
                 try await browser.type("#f-quantity", "2")
                 try await browser.type("#f-unitPrice", "12,345 €")
+                // Leaving the field asks the server at once (progressive enhancement)…
+                try await browser.pressTab()
+                try await browser.waitFor("#f-unitPrice-error")
+                #expect(try await browser.text("#f-unitPrice-error").contains("Montant illisible"))
+                // …and submitting anyway gets the same answer from the form's own validation.
                 try await browser.click("form.stacked button[type=submit]")
                 try await browser.waitFor("#f-unitPrice-error")
                 let error = try await browser.text("#f-unitPrice-error")

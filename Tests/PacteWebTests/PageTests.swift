@@ -136,6 +136,73 @@ struct PageTests {
         }
     }
 
+    @Test("Connexion par formulaire : jeton anti-falsification exigé, session, déconnexion", arguments: [Engine.sqlite])
+    func signInByForm(engine: Engine) async throws {
+        try await withFreshDatabase(engine) { fixture in
+            try await withPacte(fixture.location) { app in
+                let page = try await app.call(.GET, "/connexion")
+                let loginCookie = try #require(page.headers.setCookie?["pacte_connexion"]?.string)
+                let token = try #require(page.body.string.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first)
+                #expect(token == loginCookie)
+
+                // Without the form's token: refused, and the password is not sent back into the page.
+                let forged = try await app.call(.POST, "/connexion", form: ["email": "agent.sezanne.ville@demo.pacte.fr", "password": demoPassword])
+                #expect(forged.status == .forbidden)
+                #expect(forged.body.string.contains("Le formulaire a expiré"))
+                #expect(!forged.body.string.contains(demoPassword))
+
+                let wrong = try await app.call(.POST, "/connexion", headers: ["Cookie": "pacte_connexion=\(token)"],
+                                               form: ["_csrf": token, "email": "agent.sezanne.ville@demo.pacte.fr", "password": "pas le bon mot de passe"])
+                #expect(wrong.status == .unauthorized)
+                #expect(wrong.body.string.contains("Adresse électronique ou mot de passe incorrect."))
+                #expect(wrong.body.string.contains("value=\"agent.sezanne.ville@demo.pacte.fr\""), "the address typed is kept")
+
+                let signedIn = try await app.call(.POST, "/connexion", headers: ["Cookie": "pacte_connexion=\(token)"],
+                                                  form: ["_csrf": token, "email": "agent.sezanne.ville@demo.pacte.fr", "password": demoPassword, "retour": "/organisations"])
+                #expect(signedIn.status == .seeOther)
+                #expect(signedIn.headers.first(name: .location) == "/organisations")
+                let session = try #require(signedIn.headers.setCookie?["pacte_session"]?.string)
+                let cookie: HTTPHeaders = ["Cookie": "pacte_session=\(session)"]
+                let home = try await app.call(.GET, "/", headers: cookie)
+                #expect(home.status == .ok)
+                let csrf = try #require(home.body.string.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first)
+
+                // A cookie-authenticated form without the session's token is refused with a French page.
+                let sezanne = try await app.conventionID(titled: "seed 000")
+                let noToken = try await app.call(.POST, "/conventions/\(sezanne)/modifier", headers: cookie, form: ["title": "Piratée", "status": "draft", "taxRegime": "HT"])
+                #expect(noToken.status == .forbidden)
+                #expect(noToken.headers.contentType?.subType == "html")
+                #expect(noToken.body.string.contains("Jeton anti-falsification"))
+                #expect(try await ConventionModel.find(sezanne, on: app.db)?.title != "Piratée")
+
+                let out = try await app.call(.POST, "/deconnexion", headers: cookie, form: ["_csrf": csrf])
+                #expect(out.headers.first(name: .location) == "/connexion?fin=1")
+                #expect(try await app.call(.GET, "/", headers: cookie).status == .seeOther, "the session is gone")
+            }
+        }
+    }
+
+    @Test("Un élu lit la convention sans bouton d'écriture et ses formulaires lui sont refusés ; un tiers ne la voit pas", arguments: [Engine.sqlite])
+    func readersAndOutsiders(engine: Engine) async throws {
+        try await withFreshDatabase(engine) { fixture in
+            try await withPacte(fixture.location) { app in
+                let reader = try await app.token("elu.sezanne.ccim@demo.pacte.fr")
+                let sezanne = try await app.conventionID(titled: "seed 000")
+                let page = try await app.call(.GET, "/conventions/\(sezanne)", token: reader)
+                #expect(page.status == .ok)
+                #expect(!page.body.string.contains("Modifier la convention"))
+                #expect(!page.body.string.contains(">Retirer<"))
+                let form = try await app.call(.GET, "/conventions/\(sezanne)/modifier", token: reader)
+                #expect(form.status == .forbidden)
+                #expect(form.body.string.contains("Votre rôle (lecteur) ne permet que la lecture."))
+                let outsider = try await app.token("agent.dijon.dijon@demo.pacte.fr")
+                let hidden = try await app.call(.GET, "/conventions/\(sezanne)", token: outsider)
+                #expect(hidden.status == .notFound)
+                #expect(hidden.body.string.contains("Convention introuvable."))
+            }
+        }
+    }
+
     @Test("La vérification d'un champ à la volée répond en français avec le même analyseur que l'enregistrement")
     func fieldCheck() {
         #expect(FieldCheck.check(kind: "amount", value: "1 400,00 €").ok)

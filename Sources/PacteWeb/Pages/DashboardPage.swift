@@ -30,6 +30,15 @@ enum DashboardPage {
                     breadcrumbs: [("Tableau de bord", "/"), ("Conventions", nil)], content: content)
     }
 
+    static func period(_ start: CivilDate?, _ end: CivilDate?) -> String {
+        switch (start, end) {
+        case let (start?, end?): "du \(FrenchFormat.date(start)) au \(FrenchFormat.date(end))"
+        case let (start?, nil): "à partir du \(FrenchFormat.date(start))"
+        case let (nil, end?): "jusqu'au \(FrenchFormat.date(end))"
+        case (nil, nil): "dates non renseignées"
+        }
+    }
+
     static func count(_ n: Int, _ singular: String, _ plural: String) -> String {
         n == 0 ? "Aucune \(singular)" : n == 1 ? "1 \(singular)" : "\(n) \(plural)"
     }
@@ -56,7 +65,7 @@ enum DashboardPage {
             return .p(.class("muted"), .text("Aucune convention ne vous est visible : demandez à être rattaché à une organisation partie."))
         }
         return .div(.class("table-wrap"), .table(
-            .caption(.text("Conventions dont votre organisation est partie")),
+            .caption(.text("Conventions visibles : celles dont votre organisation est partie")),
             .thead(.tr(
                 .th(.attribute(named: "scope", value: "col"), .text("Convention")),
                 .th(.attribute(named: "scope", value: "col"), .text("Statut")),
@@ -72,7 +81,7 @@ enum DashboardPage {
                         .div(.class("muted"), .text(c.partyNames.joined(separator: ", "))),
                         .if(c.errorCount > 0, .div(.class("flag"), .text("⚠ " + (c.errorCount == 1 ? "1 erreur de calcul" : "\(c.errorCount) erreurs de calcul"))))),
                     .td(UI.statusBadge(c.status)),
-                    .td(.text("du \(UI.date(c.startsOn)) au \(UI.date(c.endsOn))")),
+                    .td(.text(period(c.startsOn, c.endsOn))),
                     .td(.class("num"), .text(FrenchFormat.money(c.budget)),
                         .if(c.pendingLines > 0, .div(.class("pending"), .text("+ \(c.pendingLines) sur devis")))),
                     .td(

@@ -34,24 +34,13 @@ struct Viewer: Sendable {
 
 /// A complete HTML page: the layout (skip link, header, navigation, breadcrumbs, footer) around a body.
 struct Page: AsyncResponseEncodable, Sendable {
-    var title: String
-    var section: NavSection?
-    var viewer: Viewer?
-    var breadcrumbs: [(label: String, path: String?)] = []
-    var status: HTTPResponseStatus = .ok
-    var printable = false
-    /// Built on demand: Plot nodes are not Sendable, the page is rendered where it is built.
+    var status: HTTPResponseStatus
+    /// Rendered at once: Plot nodes are not Sendable.
     var html: String
 
     init(title: String, section: NavSection?, viewer: Viewer?, breadcrumbs: [(label: String, path: String?)] = [],
          status: HTTPResponseStatus = .ok, printable: Bool = false, content: BodyNode) {
-        self.title = title
-        self.section = section
-        self.viewer = viewer
-        self.breadcrumbs = breadcrumbs
         self.status = status
-        self.printable = printable
-        self.html = ""
         self.html = Page.render(title: title, section: section, viewer: viewer, breadcrumbs: breadcrumbs, printable: printable, content: content)
     }
 
