@@ -197,6 +197,9 @@ struct BrowserTests {
                 let id = try convention.requireID()
                 paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",
                           "/conventions/\(id)/actions/nouvelle"]
+                if let party = try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == id).first() {
+                    paths.append("/conventions/\(id)/parties/\(try party.requireID())/modifier")
+                }
                 // Two action sheets per convention, with their forms: the sheets share one template.
                 for action in try await ActionModel.query(on: app.db).filter(\.$convention.$id == id).sort(\.$position).limit(2).all() {
                     let actionPath = "/conventions/\(id)/actions/\(try action.requireID())"

@@ -42,6 +42,9 @@ struct PageTests {
                 for convention in try await ConventionModel.query(on: app.db).all() {
                     let base = "/conventions/\(try convention.requireID())"
                     paths += [base, base + "/imprimer", base + "/modifier", base + "/parties/nouvelle", base + "/actions/nouvelle"]
+                    for party in try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
+                        paths.append(base + "/parties/\(try party.requireID())/modifier")
+                    }
                     let actions = try await ActionModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all()
                     for action in actions {
                         let actionBase = base + "/actions/\(try action.requireID())"
@@ -95,6 +98,33 @@ struct PageTests {
                                                       "unitPrice": "1 400,00 €", "taxRegime": "HT"])
                 #expect(saved.status == .seeOther)
                 #expect(try await CostLineModel.query(on: app.db).count() == lines + 1)
+                #expect(try await app.auditCount() == events + 1)
+            }
+        }
+    }
+
+    @Test("Modifier une partie : au moins un rôle, désignation effacée si le champ est vidé, un événement d'audit", arguments: Engine.available)
+    func editParty(engine: Engine) async throws {
+        try await withFreshDatabase(engine) { fixture in
+            try await withPacte(fixture.location) { app in
+                let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
+                let sezanne = try await app.conventionID(titled: "seed 000")
+                let ville = try #require(try await OrganisationModel.query(on: app.db).filter(\.$name == "Ville de Sézanne").first()?.id)
+                let party = try #require(try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == sezanne)
+                    .filter(\.$organisation.$id == ville).first())
+                let path = "/conventions/\(sezanne)/parties/\(try party.requireID())/modifier"
+                let events = try await app.auditCount()
+
+                let refused = try await app.call(.POST, path, token: token, form: ["designation": "la Ville"])
+                #expect(refused.status == .unprocessableEntity)
+                #expect(HTMLText.element(in: refused.body.string, id: "f-roles-error") == "Cochez au moins un rôle.")
+                #expect(try await app.auditCount() == events)
+
+                let saved = try await app.call(.POST, path, token: token, form: ["roles": "funder", "designation": ""])
+                #expect(saved.status == .seeOther)
+                let stored = try #require(try await ConventionPartyModel.find(party.requireID(), on: app.db))
+                #expect(stored.roles == [.funder])
+                #expect(stored.designation == nil)
                 #expect(try await app.auditCount() == events + 1)
             }
         }

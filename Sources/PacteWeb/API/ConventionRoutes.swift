@@ -139,15 +139,46 @@ enum ConventionRoutes {
         }
     }
 
+    /// The party named in the path (`partyID`), within the convention.
+    static func findParty(_ req: Request, _ convention: ConventionModel) async throws -> ConventionPartyModel {
+        let id = try Access.uuid(req, "partyID", "Partie")
+        guard let party = try await ConventionPartyModel.query(on: req.db).filter(\.$id == id)
+            .filter(\.$convention.$id == convention.requireID()).with(\.$organisation).first() else { throw Problem.notFound("Partie") }
+        return party
+    }
+
+    /// Changes a party's roles, representative or designation (never its organisation). `adjust` runs
+    /// after the input: the HTML form clears there what was left empty.
+    static func updateParty(_ req: Request, _ convention: ConventionModel, _ party: ConventionPartyModel, _ input: PartyIn,
+                            adjust: @escaping @Sendable (ConventionPartyModel) -> Void = { _ in }) async throws {
+        if input.organisationID != nil, input.organisationID != party.$organisation.id {
+            throw Problem.invalid("organisationID", "On ne change pas l'organisation d'une partie : retirez-la et ajoutez l'autre.")
+        }
+        try await validate(input, organisationID: party.$organisation.id, on: req.db)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.update(party, "party", conventionID: convention.id, actor: actor, on: tx) { p in
+                if let roles = input.roles { p.roles = roles }
+                if let person = input.representativeID { p.$representative.id = person }
+                if let designation = input.designation { p.designation = designation }
+                adjust(p)
+            }
+        }
+    }
+
+    /// Removes a party; a convention keeps at least one.
+    static func removeParty(_ req: Request, _ convention: ConventionModel, _ party: ConventionPartyModel) async throws {
+        let count = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).count()
+        guard count > 1 else { throw Problem(.conflict, "Une convention garde au moins une partie.") }
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.delete(party, "party", conventionID: convention.id, actor: actor, on: tx)
+        }
+    }
+
     static func registerParties(_ api: APIBuilder) {
         let base: [PathComponent] = ["conventions", ":conventionID", "parties"]
         let one = base + [":partyID"]
-        @Sendable func find(_ req: Request, _ convention: ConventionModel) async throws -> ConventionPartyModel {
-            let id = try Access.uuid(req, "partyID", "Partie")
-            guard let party = try await ConventionPartyModel.query(on: req.db).filter(\.$id == id)
-                .filter(\.$convention.$id == convention.requireID()).with(\.$organisation).first() else { throw Problem.notFound("Partie") }
-            return party
-        }
         api.on(.GET, base, summary: "Parties de la convention", tag: "Parties", response: [PartyOut.example]) { req in
             let convention = try await Access.convention(req)
             return try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID())
@@ -159,36 +190,18 @@ enum ConventionRoutes {
             return try PartyOut(party, organisationName: organisation.name)
         }
         api.on(.GET, one, summary: "Lire une partie", tag: "Parties", response: PartyOut.example) { req in
-            let party = try await find(req, try await Access.convention(req))
+            let party = try await findParty(req, try await Access.convention(req))
             return try PartyOut(party, organisationName: party.organisation.name)
         }
         api.on(.PATCH, one, summary: "Modifier une partie (rôles, représentant)", tag: "Parties", request: PartyIn.example, response: PartyOut.example) { req in
             let convention = try await Access.writableConvention(req)
-            let party = try await find(req, convention)
-            let input = try req.content.decode(PartyIn.self)
-            if input.organisationID != nil, input.organisationID != party.$organisation.id {
-                throw Problem.invalid("organisationID", "On ne change pas l'organisation d'une partie : retirez-la et ajoutez l'autre.")
-            }
-            try await validate(input, organisationID: party.$organisation.id, on: req.db)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.update(party, "party", conventionID: convention.id, actor: actor, on: tx) { p in
-                    if let roles = input.roles { p.roles = roles }
-                    if let person = input.representativeID { p.$representative.id = person }
-                    if let designation = input.designation { p.designation = designation }
-                }
-            }
+            let party = try await findParty(req, convention)
+            try await updateParty(req, convention, party, try req.content.decode(PartyIn.self))
             return try PartyOut(party, organisationName: party.organisation.name)
         }
         api.on(.DELETE, one, summary: "Retirer une partie", tag: "Parties", response: nil, status: .noContent) { req in
             let convention = try await Access.writableConvention(req)
-            let party = try await find(req, convention)
-            let count = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).count()
-            guard count > 1 else { throw Problem(.conflict, "Une convention garde au moins une partie.") }
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.delete(party, "party", conventionID: convention.id, actor: actor, on: tx)
-            }
+            try await removeParty(req, convention, try await findParty(req, convention))
             return HTTPStatus.noContent
         }
     }

@@ -109,6 +109,8 @@ enum ConventionPage {
                     .td(.text(party.roles.map(\.label).joined(separator: ", "))),
                     .td(.text(party.representative ?? "—")),
                     .if(view.canWrite, .td(
+                        .a(.href("\(base)/parties/\(party.id)/modifier"), .text("Modifier"), .ariaLabel("Modifier la partie \(party.name)")),
+                        .text(" "),
                         view.parties.count > 1
                             ? .form(.method(.post), .action("\(base)/parties/\(party.id)/retirer"),
                                     .data(named: "confirm", value: escapeAttribute("Retirer \(party.name) de la convention ?")),

@@ -93,17 +93,33 @@ enum FormPages {
         }
         convention.post("parties", ":partyID", "retirer") { req async throws -> Response in
             let model = try await Access.writableConvention(req)
-            let id = try Access.uuid(req, "partyID", "Partie")
-            guard let party = try await ConventionPartyModel.query(on: req.db).filter(\.$id == id)
-                .filter(\.$convention.$id == model.requireID()).first() else { throw Problem.notFound("Partie") }
-            guard try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == model.requireID()).count() > 1 else {
-                throw Problem(.conflict, "Une convention garde au moins une partie.")
-            }
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.delete(party, "party", conventionID: model.id, actor: actor, on: tx)
-            }
+            try await ConventionRoutes.removeParty(req, model, try await ConventionRoutes.findParty(req, model))
             return req.redirect(to: "/conventions/\(try model.requireID())?ok=partie-retiree#parties", redirectType: .normal)
+        }
+        convention.get("parties", ":partyID", "modifier") { req async throws -> Page in
+            let model = try await Access.writableConvention(req)
+            let party = try await ConventionRoutes.findParty(req, model)
+            var state = FormState(values: ["roles": party.roles.map(\.rawValue)])
+            state.set("designation", party.designation)
+            return try await partyForm(req, state: state, convention: model, party: party)
+        }
+        convention.post("parties", ":partyID", "modifier") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            let party = try await ConventionRoutes.findParty(req, model)
+            var state = try FormState(request: req)
+            let roles = (state.values["roles"] ?? []).compactMap(PartyRole.init(rawValue:))
+            if roles.isEmpty { state.errors["roles"] = "Cochez au moins un rôle." }
+            guard !state.hasErrors else { return try await partyForm(req, state: state, convention: model, party: party).encodeResponse(for: req) }
+            let designation = state.text("designation")
+            do {
+                try await ConventionRoutes.updateParty(req, model, party, PartyIn(organisationID: nil, roles: roles, representativeID: nil, designation: designation)) { p in
+                    if designation == nil { p.designation = nil }
+                }
+                return req.redirect(to: "/conventions/\(try model.requireID())?ok=partie-modifiee#parties", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await partyForm(req, state: state, convention: model, party: party).encodeResponse(for: req)
+            }
         }
 
         registerActionForms(convention)
@@ -193,15 +209,15 @@ enum FormPages {
 
     // MARK: Parties
 
-    static func partyForm(_ req: Request, state: FormState, convention: ConventionModel) async throws -> Page {
-        let existing = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).all().map { $0.$organisation.id }
-        let organisations = try await OrganisationModel.query(on: req.db).sort(\.$name).all()
-            .filter { !existing.contains($0.id!) }.map { (value: $0.id!.uuidString, label: $0.name + ($0.siren.map { " (SIREN \($0))" } ?? "")) }
-        let fields = [
-            Field(name: "organisationID", label: "Organisation", control: .select(organisations, placeholder: "Choisir…"),
-                  hint: "Les organisations de l'annuaire qui ne sont pas encore parties.", isRequired: true),
-            Field(name: "designation", label: "Désignation dans la convention", hint: "Par exemple « la Ville ».", short: false),
-        ]
+    static func partyForm(_ req: Request, state: FormState, convention: ConventionModel, party: ConventionPartyModel? = nil) async throws -> Page {
+        var fields = [Field(name: "designation", label: "Désignation dans la convention", hint: "Par exemple « la Ville ».")]
+        if party == nil {
+            let existing = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).all().map { $0.$organisation.id }
+            let organisations = try await OrganisationModel.query(on: req.db).sort(\.$name).all()
+                .filter { !existing.contains($0.id!) }.map { (value: $0.id!.uuidString, label: $0.name + ($0.siren.map { " (SIREN \($0))" } ?? "")) }
+            fields.insert(Field(name: "organisationID", label: "Organisation", control: .select(organisations, placeholder: "Choisir…"),
+                                hint: "Les organisations de l'annuaire qui ne sont pas encore parties.", isRequired: true), at: 0)
+        }
         let error = state.errors["roles"]
         let selected = Set(state.values["roles"] ?? [])
         let roles: Node<HTML.FormContext> = .element(named: "fieldset", nodes: [
@@ -219,8 +235,10 @@ enum FormPages {
             .unwrap(error) { .span(.class("field-error"), .id("f-roles-error"), .attribute(named: "role", value: "alert"), .text($0)) },
         ])
         let base = "/conventions/\(try convention.requireID())"
-        return formPage(title: "Ajouter une partie", crumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, base), ("Ajouter une partie", nil)],
-                        state: state, fields: fields, action: "\(base)/parties/nouvelle", back: base, viewer: try req.viewer(), extra: roles,
+        let title = party.map { "Modifier la partie « \($0.organisation.name) »" } ?? "Ajouter une partie"
+        return formPage(title: title, crumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, base), (party == nil ? "Ajouter une partie" : "Modifier une partie", nil)],
+                        state: state, fields: fields, action: party.map { "\(base)/parties/\($0.id!)/modifier" } ?? "\(base)/parties/nouvelle",
+                        back: base + "#parties", viewer: try req.viewer(), extra: roles,
                         summaryFields: fields + [Field(name: "roles", label: "Rôles")])
     }
 

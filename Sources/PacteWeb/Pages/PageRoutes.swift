@@ -65,6 +65,7 @@ enum Notices {
             "convention": "Convention enregistrée.",
             "partie": "Partie ajoutée.",
             "partie-retiree": "Partie retirée.",
+            "partie-modifiee": "Partie modifiée.",
             "action": "Action enregistrée.",
             "ligne": "Ligne de coût enregistrée.",
             "ligne-supprimee": "Ligne de coût supprimée.",
