@@ -9,46 +9,68 @@ public enum PlanMapping {
 
     /// Reads a convention's actions, lines, shares and stated totals back into a plan.
     public static func plan(for convention: ConventionModel, on db: any Database) async throws -> ConventionPlan {
-        let conventionID = try convention.requireID()
-        let actions = try await ActionModel.query(on: db)
-            .filter(\.$convention.$id == conventionID)
+        try await plans(for: [convention], on: db)[try convention.requireID()]!
+    }
+
+    /// The plans of several conventions, read with a fixed number of queries whatever their number
+    /// (the dashboard evaluates every visible convention).
+    public static func plans(for conventions: [ConventionModel], on db: any Database) async throws -> [UUID: ConventionPlan] {
+        let ids = try conventions.map { try $0.requireID() }
+        guard !ids.isEmpty else { return [:] }
+        let allActions = try await ActionModel.query(on: db)
+            .filter(\.$convention.$id ~~ ids)
             .with(\.$axis).with(\.$lines).with(\.$statedTotals)
             .with(\.$shares) { $0.with(\.$prorataMembers) }
             .sort(\.$position).all()
 
-        var organisationIDs = Set<UUID>()
+        let organisations = try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs(of: allActions))).all()
+        let fundersByID = Dictionary(uniqueKeysWithValues: try organisations.map { org in
+            (try org.requireID(), Funder(id: funderID(try org.requireID()), name: org.name, shortName: org.shortName, siren: org.siren))
+        })
+        let actionsByConvention = Dictionary(grouping: allActions) { $0.$convention.id }
+
+        var result: [UUID: ConventionPlan] = [:]
+        for convention in conventions {
+            let conventionID = try convention.requireID()
+            let actions = actionsByConvention[conventionID] ?? []
+            let funders = organisationIDs(of: actions).compactMap { fundersByID[$0] }.sorted { $0.name < $1.name }
+            let planned = try actions.map { action in try plannedAction(action) }
+            result[conventionID] = ConventionPlan(title: convention.title, regime: convention.taxRegime, vat: convention.vatRate,
+                                                  referenceDayRate: convention.dayRate, funders: funders, actions: planned, notes: convention.notes)
+        }
+        return result
+    }
+
+    /// Every organisation a plan names: funders, cap overflows, prorata members, funders of stated totals.
+    static func organisationIDs(of actions: [ActionModel]) -> Set<UUID> {
+        var ids = Set<UUID>()
         for action in actions {
             for share in action.shares {
-                if let id = share.$funder.id { organisationIDs.insert(id) }
-                if let id = share.$capOverflowTo.id { organisationIDs.insert(id) }
-                share.prorataMembers.forEach { organisationIDs.insert($0.$organisation.id) }
+                if let id = share.$funder.id { ids.insert(id) }
+                if let id = share.$capOverflowTo.id { ids.insert(id) }
+                share.prorataMembers.forEach { ids.insert($0.$organisation.id) }
             }
-            action.statedTotals.compactMap(\.$funder.id).forEach { organisationIDs.insert($0) }
+            action.statedTotals.compactMap(\.$funder.id).forEach { ids.insert($0) }
         }
-        let organisations = try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).all()
-        let funders = try organisations.map { org in
-            Funder(id: funderID(try org.requireID()), name: org.name, shortName: org.shortName, siren: org.siren)
-        }.sorted { $0.name < $1.name }
+        return ids
+    }
 
-        let planned = try actions.map { action in
-            var statedTotals: [Int?: Money] = [:]
-            var statedFunderTotals: [FunderID: Money] = [:]
-            for total in action.statedTotals {
-                if let funder = total.$funder.id {
-                    statedFunderTotals[funderID(funder)] = Money(cents: total.amountCents)
-                } else {
-                    statedTotals[total.year] = Money(cents: total.amountCents)
-                }
+    static func plannedAction(_ action: ActionModel) throws -> PlannedAction {
+        var statedTotals: [Int?: Money] = [:]
+        var statedFunderTotals: [FunderID: Money] = [:]
+        for total in action.statedTotals {
+            if let funder = total.$funder.id {
+                statedFunderTotals[funderID(funder)] = Money(cents: total.amountCents)
+            } else {
+                statedTotals[total.year] = Money(cents: total.amountCents)
             }
-            return PlannedAction(
-                code: action.code, title: action.title, axis: action.axis?.code,
-                lines: try action.lines.sorted { $0.position < $1.position }.map { try $0.costLine() },
-                shares: try action.shares.sorted { $0.position < $1.position }.map { try share($0) },
-                statedTotals: statedTotals, statedDays: try StoredFraction.quantity(action.statedDaysText),
-                statedFunderTotals: statedFunderTotals, referenceDayRate: action.dayRate, notes: action.notes)
         }
-        return ConventionPlan(title: convention.title, regime: convention.taxRegime, vat: convention.vatRate,
-                              referenceDayRate: convention.dayRate, funders: funders, actions: planned, notes: convention.notes)
+        return PlannedAction(
+            code: action.code, title: action.title, axis: action.axis?.code,
+            lines: try action.lines.sorted { $0.position < $1.position }.map { try $0.costLine() },
+            shares: try action.shares.sorted { $0.position < $1.position }.map { try share($0) },
+            statedTotals: statedTotals, statedDays: try StoredFraction.quantity(action.statedDaysText),
+            statedFunderTotals: statedFunderTotals, referenceDayRate: action.dayRate, notes: action.notes)
     }
 
     /// `members` defaults to the eager-loaded prorata members.

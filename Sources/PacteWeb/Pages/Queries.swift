@@ -44,9 +44,10 @@ enum PageQueries {
         let conventions = try await query.with(\.$parties) { $0.with(\.$organisation) }.all()
         var summaries: [ConventionSummary] = []
         var deadlines: [Deadline] = []
+        let plans = try await PlanMapping.plans(for: conventions, on: db)
         for convention in conventions {
             let id = try convention.requireID()
-            let evaluation = try await PlanMapping.plan(for: convention, on: db).evaluate()
+            let evaluation = try plans[id]!.evaluate()
             let funded = try evaluation.plan.funders.map { evaluation.amount(for: $0.id) }.reduce(Money.zero) { try $0.adding($1) }
             summaries.append(ConventionSummary(
                 id: id, title: convention.title, reference: convention.reference, status: convention.status,
