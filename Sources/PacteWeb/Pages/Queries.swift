@@ -90,20 +90,22 @@ enum PageQueries {
         var conventionCount: Int
     }
 
-    static func directory(search: String?, on db: any Database) async throws -> [DirectoryEntry] {
-        let query = OrganisationModel.query(on: db).sort(\.$name)
+    /// Organisations whose name or short name contains the search, ignoring case and accents
+    /// (« sezanne » finds « Sézanne »), or whose SIREN contains the digits typed (spaces allowed).
+    /// The directory holds the organisations of the partnerships, a few thousand at most: it is
+    /// filtered in memory, the same way on both engines.
+    static func directory(search: String?, on db: any Database, limit: Int = 200) async throws -> [DirectoryEntry] {
+        var organisations = try await OrganisationModel.query(on: db).sort(\.$name).all()
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             let digits = search.filter(\.isNumber)
             if digits.count >= 3, digits.count == search.filter({ !$0.isWhitespace }).count {
-                query.filter(.path(["siren"], schema: OrganisationModel.schema), .custom("LIKE"), .bind("%\(digits)%"))
+                organisations = organisations.filter { $0.siren?.description.filter(\.isNumber).contains(digits) ?? false }
             } else {
-                query.group(.or) { group in
-                    group.filter(\.$name, containsIgnoringCase: search, on: db)
-                    group.filter(\.$shortName, .custom(Store.isPostgres(db) ? "ILIKE" : "LIKE"), "%\(search)%")
-                }
+                let key = ReferenceData.searchKey(search)
+                organisations = organisations.filter { ReferenceData.searchKey($0.name, $0.shortName).contains(key) }
             }
         }
-        let organisations = try await query.limit(200).all()
+        organisations = Array(organisations.prefix(limit))
         let ids = try organisations.map { try $0.requireID() }
         let parties = try await ConventionPartyModel.query(on: db).filter(\.$organisation.$id ~~ ids).all()
         var counts: [UUID: Int] = [:]
