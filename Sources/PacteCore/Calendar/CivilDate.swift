@@ -19,7 +19,8 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
         self.day = day
     }
 
-    private init(unchecked year: Int, _ month: Int, _ day: Int) {
+    /// For values already known valid (the first day of a month, arithmetic results) inside the core.
+    init(unchecked year: Int, _ month: Int, _ day: Int) {
         self.year = year
         self.month = month
         self.day = day
