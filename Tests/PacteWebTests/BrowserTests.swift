@@ -196,14 +196,18 @@ struct BrowserTests {
             for convention in try await ConventionModel.query(on: app.db).sort(\.$title).all() {
                 let id = try convention.requireID()
                 paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",
-                          "/conventions/\(id)/actions/nouvelle"]
+                          "/conventions/\(id)/actions/nouvelle", "/conventions/\(id)/articles/nouvelle", "/conventions/\(id)/axes/nouvelle"]
+                if let article = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == id).first() {
+                    paths.append("/conventions/\(id)/articles/\(try article.requireID())/modifier")
+                }
                 if let party = try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == id).first() {
                     paths.append("/conventions/\(id)/parties/\(try party.requireID())/modifier")
                 }
                 // Two action sheets per convention, with their forms: the sheets share one template.
                 for action in try await ActionModel.query(on: app.db).filter(\.$convention.$id == id).sort(\.$position).limit(2).all() {
                     let actionPath = "/conventions/\(id)/actions/\(try action.requireID())"
-                    paths += [actionPath, actionPath + "/modifier", actionPath + "/lignes/nouvelle", actionPath + "/parts/nouvelle"]
+                    paths += [actionPath, actionPath + "/modifier", actionPath + "/lignes/nouvelle", actionPath + "/parts/nouvelle",
+                              actionPath + "/indicateurs/nouvelle"]
                 }
             }
             try await Browser.withSession { browser in

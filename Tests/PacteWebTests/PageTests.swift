@@ -41,14 +41,31 @@ struct PageTests {
                 var paths = ["/", "/conventions", "/organisations", "/organisations?q=S%C3%A9zanne", "/organisations?q=215104985", "/conventions/nouvelle"]
                 for convention in try await ConventionModel.query(on: app.db).all() {
                     let base = "/conventions/\(try convention.requireID())"
-                    paths += [base, base + "/imprimer", base + "/modifier", base + "/parties/nouvelle", base + "/actions/nouvelle"]
+                    paths += [base, base + "/imprimer", base + "/modifier", base + "/parties/nouvelle", base + "/actions/nouvelle",
+                              base + "/articles/nouvelle", base + "/axes/nouvelle"]
+                    for article in try await ArticleModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
+                        paths.append(base + "/articles/\(try article.requireID())/modifier")
+                    }
+                    for axis in try await AxisModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
+                        paths.append(base + "/axes/\(try axis.requireID())/modifier")
+                    }
                     for party in try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
                         paths.append(base + "/parties/\(try party.requireID())/modifier")
                     }
                     let actions = try await ActionModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all()
                     for action in actions {
                         let actionBase = base + "/actions/\(try action.requireID())"
-                        paths += [actionBase, actionBase + "/modifier", actionBase + "/lignes/nouvelle", actionBase + "/parts/nouvelle"]
+                        paths += [actionBase, actionBase + "/modifier", actionBase + "/lignes/nouvelle", actionBase + "/parts/nouvelle",
+                                  actionBase + "/indicateurs/nouvelle"]
+                        for line in try await CostLineModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
+                            paths.append(actionBase + "/lignes/\(try line.requireID())/modifier")
+                        }
+                        for share in try await ShareModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
+                            paths.append(actionBase + "/parts/\(try share.requireID())/modifier")
+                        }
+                        for indicator in try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
+                            paths.append(actionBase + "/indicateurs/\(try indicator.requireID())/modifier")
+                        }
                     }
                 }
                 #expect(paths.count > 100)
@@ -128,6 +145,52 @@ struct PageTests {
                 #expect(stored.roles == [.funder])
                 #expect(stored.designation == nil)
                 #expect(try await app.auditCount() == events + 1)
+            }
+        }
+    }
+
+    @Test("Articles, axes et indicateurs : créés, modifiés (un champ vidé est effacé) et supprimés par formulaire", arguments: Engine.available)
+    func articlesAxesIndicators(engine: Engine) async throws {
+        try await withFreshDatabase(engine) { fixture in
+            try await withPacte(fixture.location) { app in
+                let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
+                let sezanne = try await app.conventionID(titled: "seed 000")
+                let base = "/conventions/\(sezanne)"
+                let articles = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).count()
+
+                let missing = try await app.call(.POST, base + "/articles/nouvelle", token: token, form: ["number": "12", "title": "Litiges"])
+                #expect(missing.status == .unprocessableEntity)
+                #expect(HTMLText.element(in: missing.body.string, id: "f-body-error") == "Renseignez « Texte ».")
+                #expect(try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).count() == articles)
+
+                let created = try await app.call(.POST, base + "/articles/nouvelle", token: token,
+                                                 form: ["number": "12", "title": "Litiges", "body": "Le tribunal administratif de Châlons-en-Champagne est compétent."])
+                #expect(created.status == .seeOther)
+                let article = try #require(try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$number == "12").first())
+                #expect(article.position == articles + 1)
+                let edited = try await app.call(.POST, base + "/articles/\(try article.requireID())/modifier", token: token,
+                                                form: ["number": "12", "title": "", "body": "Texte revu."])
+                #expect(edited.status == .seeOther)
+                let stored = try #require(try await ArticleModel.find(article.requireID(), on: app.db))
+                #expect(stored.title == nil && stored.body == "Texte revu.")
+                #expect(try await app.call(.GET, base, token: token).body.string.contains("Texte revu."))
+                #expect(try await app.call(.POST, base + "/articles/\(try article.requireID())/supprimer", token: token, form: [:]).status == .seeOther)
+                #expect(try await ArticleModel.find(article.requireID(), on: app.db) == nil)
+
+                #expect(try await app.call(.POST, base + "/axes/nouvelle", token: token, form: ["code": "Axe 4", "title": "Commerce de centre-ville"]).status == .seeOther)
+                #expect(try await AxisModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "Axe 4").count() == 1)
+
+                let action = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "2.b").first())
+                let actionBase = base + "/actions/\(try action.requireID())"
+                let badTarget = try await app.call(.POST, actionBase + "/indicateurs/nouvelle", token: token, form: ["label": "Diagnostics", "target": "cinq"])
+                #expect(badTarget.status == .unprocessableEntity)
+                #expect(HTMLText.element(in: badTarget.body.string, id: "f-target-error")?.hasPrefix("Quantité illisible") == true)
+                #expect(try await app.call(.POST, actionBase + "/indicateurs/nouvelle", token: token,
+                                           form: ["label": "Diagnostics", "target": "5", "unit": "entreprises", "year": "2024"]).status == .seeOther)
+                let indicator = try #require(try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).filter(\.$label == "Diagnostics").first())
+                #expect(indicator.targetText == "5/1")
+                let form = try await app.call(.GET, actionBase + "/indicateurs/\(try indicator.requireID())/modifier", token: token).body.string
+                #expect(form.contains("value=\"5\""))
             }
         }
     }

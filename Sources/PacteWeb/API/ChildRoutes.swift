@@ -96,41 +96,44 @@ extension ConventionRoutes {
     static func nextPosition<M: Model>(_ query: QueryBuilder<M>) async throws -> Int { try await query.count() + 1 }
 
     static func registerSimpleChildren(_ api: APIBuilder) {
-        ChildResource<ArticleModel, ArticleIn, ArticleOut>(
-            path: ["conventions", ":conventionID", "articles"], idParameter: "articleID", label: "Article", entityType: "article", tag: "Articles",
-            scope: { req, c in ArticleModel.query(on: req.db).filter(\.$convention.$id == (try c.requireID())).sort(\.$position) },
-            make: { req, c, input in
-                let next = try await nextPosition(ArticleModel.query(on: req.db).filter(\.$convention.$id == c.requireID()))
-                let position = input.position ?? next
-                return ArticleModel(conventionID: try c.requireID(), position: position, number: try required(input.number, "number"),
-                                    title: input.title, body: try required(input.body, "body"))
-            },
-            apply: { _, _, input, m in
-                if let position = input.position { m.position = position }
-                if let number = input.number { m.number = try required(number, "number") }
-                if let title = input.title { m.title = title }
-                if let body = input.body { m.body = try required(body, "body") }
-            },
-            output: { m, _ in try ArticleOut(m) }
-        ).register(api)
-
-        ChildResource<AxisModel, AxisIn, AxisOut>(
-            path: ["conventions", ":conventionID", "axes"], idParameter: "axisID", label: "Axe", entityType: "axis", tag: "Axes",
-            scope: { req, c in AxisModel.query(on: req.db).filter(\.$convention.$id == (try c.requireID())).sort(\.$position) },
-            make: { req, c, input in
-                let next = try await nextPosition(AxisModel.query(on: req.db).filter(\.$convention.$id == c.requireID()))
-                let position = input.position ?? next
-                return AxisModel(conventionID: try c.requireID(), position: position, code: try required(input.code, "code"),
-                                 title: try required(input.title, "title"))
-            },
-            apply: { _, _, input, m in
-                if let position = input.position { m.position = position }
-                if let code = input.code { m.code = try required(code, "code") }
-                if let title = input.title { m.title = try required(title, "title") }
-            },
-            output: { m, _ in try AxisOut(m) }
-        ).register(api)
+        articles.register(api)
+        axes.register(api)
     }
+
+    static let articles = ChildResource<ArticleModel, ArticleIn, ArticleOut>(
+        path: ["conventions", ":conventionID", "articles"], idParameter: "articleID", label: "Article", entityType: "article", tag: "Articles",
+        scope: { req, c in ArticleModel.query(on: req.db).filter(\.$convention.$id == (try c.requireID())).sort(\.$position) },
+        make: { req, c, input in
+            let next = try await nextPosition(ArticleModel.query(on: req.db).filter(\.$convention.$id == c.requireID()))
+            let position = input.position ?? next
+            return ArticleModel(conventionID: try c.requireID(), position: position, number: try required(input.number, "number"),
+                                title: input.title, body: try required(input.body, "body"))
+        },
+        apply: { _, _, input, m in
+            if let position = input.position { m.position = position }
+            if let number = input.number { m.number = try required(number, "number") }
+            if let title = input.title { m.title = title }
+            if let body = input.body { m.body = try required(body, "body") }
+        },
+        output: { m, _ in try ArticleOut(m) }
+    )
+
+    static let axes = ChildResource<AxisModel, AxisIn, AxisOut>(
+        path: ["conventions", ":conventionID", "axes"], idParameter: "axisID", label: "Axe", entityType: "axis", tag: "Axes",
+        scope: { req, c in AxisModel.query(on: req.db).filter(\.$convention.$id == (try c.requireID())).sort(\.$position) },
+        make: { req, c, input in
+            let next = try await nextPosition(AxisModel.query(on: req.db).filter(\.$convention.$id == c.requireID()))
+            let position = input.position ?? next
+            return AxisModel(conventionID: try c.requireID(), position: position, code: try required(input.code, "code"),
+                             title: try required(input.title, "title"))
+        },
+        apply: { _, _, input, m in
+            if let position = input.position { m.position = position }
+            if let code = input.code { m.code = try required(code, "code") }
+            if let title = input.title { m.title = try required(title, "title") }
+        },
+        output: { m, _ in try AxisOut(m) }
+    )
 
     static func registerActions(_ api: APIBuilder) {
         actions.register(api)

@@ -22,7 +22,8 @@ enum ActionPage {
                 .class("page-actions"),
                 .a(.class("button"), .href("\(base)/modifier"), .text("Modifier la fiche")),
                 .a(.class("button secondary"), .href("\(base)/lignes/nouvelle"), .text("Ajouter une ligne de coût")),
-                .a(.class("button secondary"), .href("\(base)/parts/nouvelle"), .text("Ajouter une part de financement"))
+                .a(.class("button secondary"), .href("\(base)/parts/nouvelle"), .text("Ajouter une part de financement")),
+                .a(.class("button secondary"), .href("\(base)/indicateurs/nouvelle"), .text("Ajouter un indicateur"))
             )),
             .h2(.text("Fiche")),
             .dl(.class("facts"),
@@ -39,7 +40,7 @@ enum ActionPage {
             .h3(.text("Constats du calcul")),
             findingsList(view.result?.findings ?? [], caption: "Écarts et remarques sur cette action"),
             .h2(.id("indicateurs"), .text("Indicateurs")),
-            indicators(view)
+            indicators(view, base: base, csrf: viewer.csrf)
         )
         return Page(title: "Fiche-action \(a.displayName)", section: .conventions, viewer: viewer,
                     breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (c.title, "/conventions/\(c.id)"), (a.displayName, nil)],
@@ -72,13 +73,8 @@ enum ActionPage {
                     .td(.class("num"), .text(price)),
                     .td(.class("num"), .text(row.computed.map(FrenchFormat.money) ?? "sur devis")),
                     .td(.text(row.year.map(String.init) ?? "—")),
-                    .if(view.canWrite, .td(
-                        .a(.href("\(base)/lignes/\(row.id)/modifier"), .text("Modifier"), .ariaLabel("Modifier la ligne \(row.line.label)")),
-                        .form(.method(.post), .action("\(base)/lignes/\(row.id)/supprimer"),
-                              .data(named: "confirm", value: escapeAttribute("Supprimer la ligne « \(row.line.label) » ?")),
-                              CSRF.field(csrf),
-                              .button(.class("button danger"), .type(.submit), .text("Supprimer"), .ariaLabel("Supprimer la ligne \(row.line.label)")))
-                    ))
+                    .if(view.canWrite, .td(rowControls(edit: "\(base)/lignes/\(row.id)/modifier", delete: "\(base)/lignes/\(row.id)/supprimer",
+                                                       name: "la ligne « \(row.line.label) »", csrf: csrf)))
                 )
             }),
             .tfoot(.tr(
@@ -123,13 +119,8 @@ enum ActionPage {
                         .td(.text(UI.shareRule(row.share.size) + (row.share.year.map { " (\($0))" } ?? ""))),
                         .td(.class(row.share.condition == nil ? "" : "conditional"), .text(row.share.condition.map { "sous réserve : \($0)" } ?? "—")),
                         .td(.class("num"), .text(amount)),
-                        .if(view.canWrite, .td(
-                            .a(.href("\(base)/parts/\(row.id)/modifier"), .text("Modifier"), .ariaLabel("Modifier la part de \(row.funderName)")),
-                            .form(.method(.post), .action("\(base)/parts/\(row.id)/supprimer"),
-                                  .data(named: "confirm", value: escapeAttribute("Supprimer la part de \(row.funderName) ?")),
-                                  CSRF.field(csrf),
-                                  .button(.class("button danger"), .type(.submit), .text("Supprimer"), .ariaLabel("Supprimer la part de \(row.funderName)")))
-                        ))
+                        .if(view.canWrite, .td(rowControls(edit: "\(base)/parts/\(row.id)/modifier", delete: "\(base)/parts/\(row.id)/supprimer",
+                                                           name: "la part de \(row.funderName)", csrf: csrf)))
                     )
                 })
             )),
@@ -142,7 +133,7 @@ enum ActionPage {
         )
     }
 
-    static func indicators(_ view: PageQueries.ActionView) -> BodyNode {
+    static func indicators(_ view: PageQueries.ActionView, base: String, csrf: String) -> BodyNode {
         guard !view.indicators.isEmpty else { return .p(.class("muted"), .text("Aucun indicateur.")) }
         return .div(.class("table-wrap"), .table(
             .caption(.text("Indicateurs de réalisation")),
@@ -151,7 +142,8 @@ enum ActionPage {
                 .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Cible")),
                 .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Mesuré")),
                 .th(.attribute(named: "scope", value: "col"), .text("Unité")),
-                .th(.attribute(named: "scope", value: "col"), .text("Année"))
+                .th(.attribute(named: "scope", value: "col"), .text("Année")),
+                .if(view.canWrite, .th(.attribute(named: "scope", value: "col"), .text("Gérer")))
             )),
             .tbody(.forEach(view.indicators.indices) { index in
                 let i = view.indicators[index]
@@ -159,7 +151,9 @@ enum ActionPage {
                            .td(.class("num"), .text(i.target.map { FrenchFormat.decimal($0.value) } ?? "—")),
                            .td(.class("num"), .text(i.measured.map { FrenchFormat.decimal($0.value) } ?? "—")),
                            .td(.text(i.unit ?? "—")),
-                           .td(.text(i.year.map(String.init) ?? "—")))
+                           .td(.text(i.year.map(String.init) ?? "—")),
+                           .if(view.canWrite, .td(rowControls(edit: "\(base)/indicateurs/\(i.id)/modifier", delete: "\(base)/indicateurs/\(i.id)/supprimer",
+                                                              name: "l'indicateur « \(i.label) »", csrf: csrf))))
             })
         ))
     }

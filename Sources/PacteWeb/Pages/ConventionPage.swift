@@ -41,9 +41,11 @@ enum ConventionPage {
             .h2(.id("graphiques"), .text("Graphiques")),
             charts(view),
             .h2(.id("actions"), .text("Axes et actions")),
+            axes(view, base: base, csrf: viewer.csrf),
             actions(view, base: base),
             .h2(.id("articles"), .text("Articles")),
-            articles(view)
+            .if(view.canWrite, .div(.class("page-actions"), .a(.class("button secondary"), .href("\(base)/articles/nouvelle"), .text("Ajouter un article")))),
+            articles(view, controls: view.canWrite ? (base, viewer.csrf) : nil)
         )
         return Page(title: c.title, section: .conventions, viewer: viewer,
                     breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (c.title, nil)], content: content)
@@ -110,14 +112,13 @@ enum ConventionPage {
                     .td(.text(party.representative ?? "—")),
                     .if(view.canWrite, .td(
                         .a(.href("\(base)/parties/\(party.id)/modifier"), .text("Modifier"), .ariaLabel("Modifier la partie \(party.name)")),
-                        .text(" "),
                         view.parties.count > 1
                             ? .form(.method(.post), .action("\(base)/parties/\(party.id)/retirer"),
                                     .data(named: "confirm", value: escapeAttribute("Retirer \(party.name) de la convention ?")),
                                     CSRF.field(csrf),
                                     .button(.class("button danger"), .type(.submit), .text("Retirer"),
                                             .ariaLabel("Retirer \(party.name)")))
-                            : .span(.class("muted"), .text("Dernière partie"))
+                            : .span(.class("muted"), .text(" Dernière partie"))
                     ))
                 )
             })
@@ -138,6 +139,28 @@ enum ConventionPage {
             Charts.fundingByFunder(funders, id: "graphique-financeurs", caption: "Financement par financeur"),
             Charts.plannedAgainstCommitted(points, id: "graphique-echeancier", caption: "Prévu et engagé, mois par mois",
                                            note: "Le prévu répartit le coût de chaque action sur les mois de son année. Aucun engagement n'est encore enregistré pour cette convention.")
+        )
+    }
+
+    static func axes(_ view: PageQueries.ConventionView, base: String, csrf: String) -> BodyNode {
+        .group(
+            .if(view.canWrite, .div(.class("page-actions"),
+                .a(.class("button secondary"), .href("\(base)/axes/nouvelle"), .text("Ajouter un axe")),
+                .a(.class("button secondary"), .href("\(base)/actions/nouvelle"), .text("Ajouter une action")))),
+            .if(!view.axes.isEmpty, .div(.class("table-wrap"), .table(
+                .caption(.text("Axes de la convention")),
+                .thead(.tr(
+                    .th(.attribute(named: "scope", value: "col"), .text("Code")),
+                    .th(.attribute(named: "scope", value: "col"), .text("Intitulé")),
+                    .if(view.canWrite, .th(.attribute(named: "scope", value: "col"), .text("Gérer")))
+                )),
+                .tbody(.forEach(view.axes) { axis in
+                    .tr(.th(.attribute(named: "scope", value: "row"), .text(axis.code)),
+                        .td(.text(axis.title)),
+                        .if(view.canWrite, .td(rowControls(edit: "\(base)/axes/\(axis.id)/modifier", delete: "\(base)/axes/\(axis.id)/supprimer",
+                                                           name: "l'axe « \(axis.code) »", csrf: csrf))))
+                })
+            )))
         )
     }
 
@@ -170,12 +193,19 @@ enum ConventionPage {
         ))
     }
 
-    static func articles(_ view: PageQueries.ConventionView) -> BodyNode {
+    /// The articles; `controls` (base path and CSRF token) adds the edit and delete controls for writers.
+    static func articles(_ view: PageQueries.ConventionView, controls: (base: String, csrf: String)? = nil) -> BodyNode {
         guard !view.articles.isEmpty else { return .p(.class("muted"), .text("Aucun article saisi.")) }
         return .group(.forEach(view.articles) { article in
-            .div(.class("article"),
-                 .h3(.text("Article \(article.number)" + (article.title.map { " — \($0)" } ?? ""))),
-                 .p(.class("article-body"), .text(article.body)))
+            let name = "Article \(article.number)"
+            return .div(.class("article"),
+                        .h3(.text(name + (article.title.map { " — \($0)" } ?? ""))),
+                        .unwrap(controls) { c in
+                            .div(.class("no-print"), rowControls(edit: "\(c.base)/articles/\(article.id)/modifier",
+                                                                 delete: "\(c.base)/articles/\(article.id)/supprimer",
+                                                                 name: "l'article \(article.number)", csrf: c.csrf))
+                        },
+                        .p(.class("article-body"), .text(article.body)))
         })
     }
 }

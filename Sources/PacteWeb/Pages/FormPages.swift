@@ -123,8 +123,11 @@ enum FormPages {
         }
 
         registerActionForms(convention)
-        registerLineForms(convention.grouped("actions", ":actionID"))
-        registerShareForms(convention.grouped("actions", ":actionID"))
+        lineForm.register(on: convention)
+        shareForm.register(on: convention)
+        articleForm.register(on: convention)
+        axisForm.register(on: convention)
+        indicatorForm.register(on: convention)
     }
 
     // MARK: Conventions
@@ -356,61 +359,109 @@ enum FormPages {
                         back: action.map { "\(base)/actions/\($0.id!)" } ?? base, viewer: try req.viewer())
     }
 
-    // MARK: Cost lines
+    // MARK: Records inside a convention or an action
 
-    static func registerLineForms(_ action: any RoutesBuilder) {
-        action.get("lignes", "nouvelle") { req async throws -> Page in
-            let (model, actionModel) = try await writableAction(req)
-            return try lineForm(req, state: FormState(values: ["pricing": ["quantity"], "taxRegime": [model.taxRegime.rawValue]]),
-                                convention: model, action: actionModel, lineID: nil)
-        }
-        action.post("lignes", "nouvelle") { req async throws -> Response in
-            let (model, actionModel) = try await writableAction(req)
-            var state = try FormState(request: req)
-            guard var input = readLine(&state), !state.hasErrors else {
-                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: nil).encodeResponse(for: req)
+    static let lineForm = ChildForm(
+        resource: ConventionRoutes.lines, segment: "lignes", underAction: true, anchor: "couts",
+        createTitle: "Nouvelle ligne de coût", editTitle: "Modifier la ligne de coût", savedNotice: "ligne", deletedNotice: "ligne-supprimee",
+        fields: { _, _ in lineFields },
+        defaults: { c in FormState(values: ["pricing": ["quantity"], "taxRegime": [c.taxRegime.rawValue]]) },
+        read: { readLine(&$0) },
+        prefill: { try lineState($0) },
+        clear: { state, m in
+            if state.text("statedAmount") == nil { m.statedAmountCents = nil }
+            if state.text("effortDays") == nil { m.effortDaysText = nil }
+            if state.text("year") == nil { m.year = nil }
+        },
+        prepare: { $0.key = "l-" + UUID().uuidString.prefix(8).lowercased() })
+
+    static let shareForm = ChildForm(
+        resource: ConventionRoutes.shares, segment: "parts", underAction: true, anchor: "financement",
+        createTitle: "Nouvelle part de financement", editTitle: "Modifier la part de financement", savedNotice: "part", deletedNotice: "part-supprimee",
+        fields: { req, c in try await shareFields(req, c) },
+        defaults: { _ in FormState(values: ["kind": ["percentage"]]) },
+        read: { readShare(&$0) },
+        prefill: { try shareState($0) },
+        clear: { state, m in
+            if state.text("condition") == nil { m.condition = nil }
+            if state.text("year") == nil { m.year = nil }
+        })
+
+    static let articleForm = ChildForm(
+        resource: ConventionRoutes.articles, segment: "articles", underAction: false, anchor: "articles",
+        createTitle: "Nouvel article", editTitle: "Modifier l'article", savedNotice: "article", deletedNotice: "article-supprime",
+        fields: { _, _ in [
+            Field(name: "number", label: "Numéro", hint: "Par exemple « 3 » ou « 3.4 ».", isRequired: true, short: true),
+            Field(name: "title", label: "Titre", hint: "Par exemple « Engagements financiers »."),
+            Field(name: "body", label: "Texte", control: .textarea(rows: 12), isRequired: true),
+            Field(name: "position", label: "Rang", hint: "Ordre d'affichage ; laissé vide : à la fin.", short: true),
+        ] },
+        read: { state in
+            let number = state.required("number", "Numéro")
+            let body = state.required("body", "Texte")
+            let position = state.integer("position", label: "Rang", range: 1...999)
+            return number == nil || body == nil ? nil : ArticleIn(position: position, number: number, title: state.text("title"), body: body)
+        },
+        prefill: { m in
+            var state = FormState()
+            state.set("number", m.number); state.set("title", m.title); state.set("body", m.body); state.set("position", String(m.position))
+            return state
+        },
+        clear: { state, m in if state.text("title") == nil { m.title = nil } })
+
+    static let axisForm = ChildForm(
+        resource: ConventionRoutes.axes, segment: "axes", underAction: false, anchor: "actions",
+        createTitle: "Nouvel axe", editTitle: "Modifier l'axe", savedNotice: "axe", deletedNotice: "axe-supprime",
+        fields: { _, _ in [
+            Field(name: "code", label: "Code", hint: "Par exemple « Axe 2 ».", isRequired: true, short: true),
+            Field(name: "title", label: "Intitulé", isRequired: true),
+            Field(name: "position", label: "Rang", hint: "Ordre d'affichage ; laissé vide : à la fin.", short: true),
+        ] },
+        read: { state in
+            let code = state.required("code", "Code")
+            let title = state.required("title", "Intitulé")
+            let position = state.integer("position", label: "Rang", range: 1...999)
+            return code == nil || title == nil ? nil : AxisIn(position: position, code: code, title: title)
+        },
+        prefill: { m in
+            var state = FormState()
+            state.set("code", m.code); state.set("title", m.title); state.set("position", String(m.position))
+            return state
+        })
+
+    static let indicatorForm = ChildForm(
+        resource: ConventionRoutes.indicators, segment: "indicateurs", underAction: true, anchor: "indicateurs",
+        createTitle: "Nouvel indicateur", editTitle: "Modifier l'indicateur", savedNotice: "indicateur", deletedNotice: "indicateur-supprime",
+        fields: { _, _ in [
+            Field(name: "label", label: "Indicateur", hint: "Par exemple « Entreprises accompagnées ».", isRequired: true),
+            Field(name: "target", label: "Cible", control: .checked("quantity"), short: true),
+            Field(name: "measured", label: "Mesuré", control: .checked("quantity"), short: true),
+            Field(name: "unit", label: "Unité", hint: "Par exemple « entreprises/an ».", short: true),
+            Field(name: "year", label: "Année", short: true),
+        ] },
+        read: { state in
+            let label = state.required("label", "Indicateur")
+            let input = IndicatorIn(position: nil, label: label,
+                                    target: state.quantity("target", label: "Cible").map(QuantityInput.init),
+                                    measured: state.quantity("measured", label: "Mesuré").map(QuantityInput.init),
+                                    unit: state.text("unit"), year: state.integer("year", label: "Année", range: 1990...2100))
+            return label == nil ? nil : input
+        },
+        prefill: { m in
+            var state = FormState()
+            state.set("label", m.label)
+            for (name, text) in [("target", m.targetText), ("measured", m.measuredText)] {
+                state.set(name, (try? StoredFraction.quantity(text))?.map { FrenchFormat.decimal($0.value) })
             }
-            input.key = "l-" + UUID().uuidString.prefix(8).lowercased()
-            do {
-                try await ConventionRoutes.lines.create(req, model, input)
-                return req.redirect(to: "\(actionPath(model, actionModel))?ok=ligne#couts", redirectType: .normal)
-            } catch {
-                state.absorb(error)
-                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: nil).encodeResponse(for: req)
-            }
-        }
-        action.get("lignes", ":lineID", "modifier") { req async throws -> Page in
-            let (model, actionModel) = try await writableAction(req)
-            let line = try await ConventionRoutes.lines.find(req, model)
-            return try lineForm(req, state: try lineState(line), convention: model, action: actionModel, lineID: line.id)
-        }
-        action.post("lignes", ":lineID", "modifier") { req async throws -> Response in
-            let (model, actionModel) = try await writableAction(req)
-            let line = try await ConventionRoutes.lines.find(req, model)
-            var state = try FormState(request: req)
-            guard let input = readLine(&state), !state.hasErrors else {
-                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: line.id).encodeResponse(for: req)
-            }
-            let cleared = state
-            do {
-                try await ConventionRoutes.lines.update(req, model, line, input) { m in
-                    if cleared.text("statedAmount") == nil { m.statedAmountCents = nil }
-                    if cleared.text("effortDays") == nil { m.effortDaysText = nil }
-                    if cleared.text("year") == nil { m.year = nil }
-                }
-                return req.redirect(to: "\(actionPath(model, actionModel))?ok=ligne#couts", redirectType: .normal)
-            } catch {
-                state.absorb(error)
-                return try await lineForm(req, state: state, convention: model, action: actionModel, lineID: line.id).encodeResponse(for: req)
-            }
-        }
-        action.post("lignes", ":lineID", "supprimer") { req async throws -> Response in
-            let (model, actionModel) = try await writableAction(req)
-            let line = try await ConventionRoutes.lines.find(req, model)
-            try await ConventionRoutes.lines.delete(req, model, line)
-            return req.redirect(to: "\(actionPath(model, actionModel))?ok=ligne-supprimee#couts", redirectType: .normal)
-        }
-    }
+            state.set("unit", m.unit); state.set("year", m.year.map(String.init))
+            return state
+        },
+        clear: { state, m in
+            if state.text("target") == nil { m.targetText = nil }
+            if state.text("measured") == nil { m.measuredText = nil }
+            if state.text("unit") == nil { m.unit = nil }
+            if state.text("year") == nil { m.year = nil }
+        })
 
     static func readLine(_ state: inout FormState) -> LineIn? {
         let label = state.required("label", "Libellé")
@@ -453,8 +504,8 @@ enum FormPages {
         return state
     }
 
-    static func lineForm(_ req: Request, state: FormState, convention: ConventionModel, action: ActionModel, lineID: UUID?) throws -> Page {
-        let fields = [
+    static var lineFields: [Field] {
+        [
             Field(name: "label", label: "Libellé", hint: "Par exemple « Diagnostic Digipilote ».", isRequired: true),
             Field(name: "pricing", label: "Tarification", control: .select(PricingKind.allCases.map { ($0.rawValue, UI.pricingLabel($0)) }, placeholder: nil), isRequired: true),
             Field(name: "quantity", label: "Quantité ou jours", control: .checked("quantity"), hint: "Pour « quantité × prix » ou « jours × prix de journée » : 5 ; 1,5.", short: true,
@@ -470,65 +521,6 @@ enum FormPages {
                   showWhen: ("pricing", "forfait")),
             Field(name: "year", label: "Année budgétaire", hint: "Facultatif, pour un plan pluriannuel.", short: true),
         ]
-        let base = actionPath(convention, action)
-        let title = lineID == nil ? "Nouvelle ligne de coût" : "Modifier la ligne de coût"
-        return formPage(title: title, crumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, "/conventions/\(convention.id!)"),
-                                               (action.code.isEmpty ? action.title : "\(action.code) \(action.title)", base), (title, nil)],
-                        state: state, fields: fields, action: lineID.map { "\(base)/lignes/\($0)/modifier" } ?? "\(base)/lignes/nouvelle",
-                        back: base + "#couts", viewer: try req.viewer())
-    }
-
-    // MARK: Shares
-
-    static func registerShareForms(_ action: any RoutesBuilder) {
-        action.get("parts", "nouvelle") { req async throws -> Page in
-            let (model, actionModel) = try await writableAction(req)
-            return try await shareForm(req, state: FormState(values: ["kind": ["percentage"]]), convention: model, action: actionModel, shareID: nil)
-        }
-        action.post("parts", "nouvelle") { req async throws -> Response in
-            let (model, actionModel) = try await writableAction(req)
-            var state = try FormState(request: req)
-            guard let input = readShare(&state), !state.hasErrors else {
-                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: nil).encodeResponse(for: req)
-            }
-            do {
-                try await ConventionRoutes.shares.create(req, model, input)
-                return req.redirect(to: "\(actionPath(model, actionModel))?ok=part#financement", redirectType: .normal)
-            } catch {
-                state.absorb(error)
-                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: nil).encodeResponse(for: req)
-            }
-        }
-        action.get("parts", ":shareID", "modifier") { req async throws -> Page in
-            let (model, actionModel) = try await writableAction(req)
-            let share = try await ConventionRoutes.shares.find(req, model)
-            return try await shareForm(req, state: try shareState(share), convention: model, action: actionModel, shareID: share.id)
-        }
-        action.post("parts", ":shareID", "modifier") { req async throws -> Response in
-            let (model, actionModel) = try await writableAction(req)
-            let share = try await ConventionRoutes.shares.find(req, model)
-            var state = try FormState(request: req)
-            guard let input = readShare(&state), !state.hasErrors else {
-                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: share.id).encodeResponse(for: req)
-            }
-            let cleared = state
-            do {
-                try await ConventionRoutes.shares.update(req, model, share, input) { m in
-                    if cleared.text("condition") == nil { m.condition = nil }
-                    if cleared.text("year") == nil { m.year = nil }
-                }
-                return req.redirect(to: "\(actionPath(model, actionModel))?ok=part#financement", redirectType: .normal)
-            } catch {
-                state.absorb(error)
-                return try await shareForm(req, state: state, convention: model, action: actionModel, shareID: share.id).encodeResponse(for: req)
-            }
-        }
-        action.post("parts", ":shareID", "supprimer") { req async throws -> Response in
-            let (model, actionModel) = try await writableAction(req)
-            let share = try await ConventionRoutes.shares.find(req, model)
-            try await ConventionRoutes.shares.delete(req, model, share)
-            return req.redirect(to: "\(actionPath(model, actionModel))?ok=part-supprimee#financement", redirectType: .normal)
-        }
     }
 
     static func readShare(_ state: inout FormState) -> ShareIn? {
@@ -555,14 +547,14 @@ enum FormPages {
         return state
     }
 
-    static func shareForm(_ req: Request, state: FormState, convention: ConventionModel, action: ActionModel, shareID: UUID?) async throws -> Page {
+    static func shareFields(_ req: Request, _ convention: ConventionModel) async throws -> [Field] {
         let conventionID = try convention.requireID()
         let parties = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == conventionID).with(\.$organisation).all()
             .map(\.organisation).sorted { $0.name < $1.name }
         let partyIDs = Set(parties.compactMap(\.id))
         let others = try await OrganisationModel.query(on: req.db).sort(\.$name).all().filter { !partyIDs.contains($0.id!) }
         let options = (parties + others).map { (value: $0.id!.uuidString, label: $0.name + (partyIDs.contains($0.id!) ? " (partie)" : "")) }
-        let fields = [
+        return [
             Field(name: "funderID", label: "Financeur", control: .select(options, placeholder: "Choisir…"),
                   hint: "Les parties de la convention d'abord.", isRequired: true),
             Field(name: "kind", label: "Nature de la part", control: .select(ShareSizeKind.allCases.map { ($0.rawValue, UI.shareKindLabel($0)) }, placeholder: nil), isRequired: true),
@@ -573,24 +565,9 @@ enum FormPages {
             Field(name: "condition", label: "Condition (sous réserve de…)", hint: "Facultatif : la part est marquée « sous réserve » tant que la décision n'est pas prise."),
             Field(name: "year", label: "Année", hint: "Facultatif, pour un plan pluriannuel.", short: true),
         ]
-        let base = actionPath(convention, action)
-        let title = shareID == nil ? "Nouvelle part de financement" : "Modifier la part de financement"
-        return formPage(title: title, crumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, "/conventions/\(conventionID)"),
-                                               (action.code.isEmpty ? action.title : "\(action.code) \(action.title)", base), (title, nil)],
-                        state: state, fields: fields, action: shareID.map { "\(base)/parts/\($0)/modifier" } ?? "\(base)/parts/nouvelle",
-                        back: base + "#financement", viewer: try req.viewer())
     }
 
     // MARK: Shared
-
-    static func writableAction(_ req: Request) async throws -> (ConventionModel, ActionModel) {
-        let model = try await Access.writableConvention(req)
-        return (model, try await Access.action(req, in: model))
-    }
-
-    static func actionPath(_ convention: ConventionModel, _ action: ActionModel) -> String {
-        "/conventions/\(convention.id!)/actions/\(action.id!)"
-    }
 
     static func organisationsWritable(_ req: Request) async throws -> [(value: String, label: String)] {
         let principal = try req.requirePrincipal()

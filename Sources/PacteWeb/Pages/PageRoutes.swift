@@ -71,6 +71,12 @@ enum Notices {
             "ligne-supprimee": "Ligne de coût supprimée.",
             "part": "Part de financement enregistrée.",
             "part-supprimee": "Part de financement supprimée.",
+            "article": "Article enregistré.",
+            "article-supprime": "Article supprimé.",
+            "axe": "Axe enregistré.",
+            "axe-supprime": "Axe supprimé.",
+            "indicateur": "Indicateur enregistré.",
+            "indicateur-supprime": "Indicateur supprimé.",
         ][key]
     }
 }

@@ -131,8 +131,8 @@ enum PageQueries {
     struct ConventionView: Sendable {
         var convention: ConventionSnapshot
         var parties: [PartyRow]
-        var articles: [(number: String, title: String?, body: String)]
-        var axes: [(code: String, title: String)]
+        var articles: [(id: UUID, number: String, title: String?, body: String)]
+        var axes: [(id: UUID, code: String, title: String)]
         /// In plan order: `evaluation.actions[i]` is `actions[i]`.
         var actions: [(id: UUID, code: String, title: String, axisCode: String?)]
         var evaluation: PlanEvaluation
@@ -183,8 +183,8 @@ enum PageQueries {
                          designation: party.designation,
                          representative: party.representative.map { person in person.function.map { "\(person.name), \($0)" } ?? person.name })
             }.sorted { $0.name < $1.name },
-            articles: articles.map { ($0.number, $0.title, $0.body) },
-            axes: axes.map { ($0.code, $0.title) },
+            articles: try articles.map { (try $0.requireID(), $0.number, $0.title, $0.body) },
+            axes: try axes.map { (try $0.requireID(), $0.code, $0.title) },
             actions: try actions.map { (try $0.requireID(), $0.code, $0.title, $0.axis?.code) },
             evaluation: evaluation,
             table: FinancingTable(evaluation),
@@ -214,7 +214,7 @@ enum PageQueries {
         var operatorName: String?
         var lines: [LineRow]
         var shares: [ShareRow]
-        var indicators: [(label: String, target: Quantity?, measured: Quantity?, unit: String?, year: Int?)]
+        var indicators: [(id: UUID, label: String, target: Quantity?, measured: Quantity?, unit: String?, year: Int?)]
         var result: ActionResult?
         var funders: [Funder]
         var canWrite: Bool
@@ -279,7 +279,9 @@ enum PageQueries {
                 }
                 return ShareRow(id: try m.requireID(), share: share, funderName: name)
             },
-            indicators: try indicators.map { ($0.label, try StoredFraction.quantity($0.targetText), try StoredFraction.quantity($0.measuredText), $0.unit, $0.year) },
+            indicators: try indicators.map {
+                (try $0.requireID(), $0.label, try StoredFraction.quantity($0.targetText), try StoredFraction.quantity($0.measuredText), $0.unit, $0.year)
+            },
             result: position.flatMap { evaluation.actions.indices.contains($0) ? evaluation.actions[$0] : nil },
             funders: evaluation.plan.funders,
             canWrite: try await Access.canWrite(principal, conventionID: conventionID, on: db))
