@@ -70,6 +70,11 @@ func cleanSQLite(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
+/// A configured application on a fresh database holding the demo data.
+func withDemo<T>(_ engine: Engine, _ body: (Application) async throws -> T) async throws -> T {
+    try await withFreshDatabase(engine) { fixture in try await withPacte(fixture.location, body) }
+}
+
 /// A configured application on `location` (no migration), shut down after `body`.
 func withPacte<T>(_ location: DatabaseLocation, _ body: (Application) async throws -> T) async throws -> T {
     let app = try await Application.make(.testing)

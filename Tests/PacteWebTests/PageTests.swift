@@ -12,289 +12,271 @@ import VaporTesting
 struct PageTests {
     @Test("La convention de Sézanne montre les totaux par financeur du document et signale la ligne 3.c", arguments: Engine.available)
     func sezanneFinancingTable(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let token = try await app.token("agent.sezanne.ville@demo.pacte.fr")
-                let sezanne = try await app.conventionID(titled: "seed 000")
-                let response = try await app.call(.GET, "/conventions/\(sezanne)", token: token)
-                #expect(response.status == .ok)
-                let html = response.body.string
-                #expect(html.contains("<html lang=\"fr\">"))
-                let totals = HTMLText.cells(in: html, matching: "data-funder=")
-                for figure in ["17 900,00 €", "14 375,00 €", "10 700,00 €", "17 000,00 €"].map(HTMLText.french) {
-                    #expect(totals.contains(figure), "missing funder total \(figure) in \(totals)")
-                }
-                #expect(HTMLText.cells(in: html, matching: "id=\"total-cost\"") == [HTMLText.french("59 975,00 €")])
-                let flagged = HTMLText.rows(in: html, withClass: "flagged")
-                #expect(flagged.contains { $0.contains("3.c Communication") && $0.contains("⚠") }, "3.c is not flagged: \(flagged)")
-                #expect(flagged.filter { $0.contains("Coordination") || $0.contains("2.c") }.isEmpty, "only rows with a gap are flagged")
-                #expect(html.contains("sur devis"), "the pending 1.a line is shown as pending")
+        try await withDemo(engine) { app in
+            let token = try await app.token("agent.sezanne.ville@demo.pacte.fr")
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let response = try await app.call(.GET, "/conventions/\(sezanne)", token: token)
+            #expect(response.status == .ok)
+            let html = response.body.string
+            #expect(html.contains("<html lang=\"fr\">"))
+            let totals = HTMLText.cells(in: html, matching: "data-funder=")
+            for figure in ["17 900,00 €", "14 375,00 €", "10 700,00 €", "17 000,00 €"].map(HTMLText.french) {
+                #expect(totals.contains(figure), "missing funder total \(figure) in \(totals)")
             }
+            #expect(HTMLText.cells(in: html, matching: "id=\"total-cost\"") == [HTMLText.french("59 975,00 €")])
+            let flagged = HTMLText.rows(in: html, withClass: "flagged")
+            #expect(flagged.contains { $0.contains("3.c Communication") && $0.contains("⚠") }, "3.c is not flagged: \(flagged)")
+            #expect(flagged.filter { $0.contains("Coordination") || $0.contains("2.c") }.isEmpty, "only rows with a gap are flagged")
+            #expect(html.contains("sur devis"), "the pending 1.a line is shown as pending")
         }
     }
 
     @Test("Chaque page répond en français avec un seul titre de niveau 1", arguments: Engine.available)
     func everyPageRenders(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let admin = try await app.token("admin@demo.pacte.fr")
-                var paths = ["/", "/conventions", "/organisations", "/organisations?q=S%C3%A9zanne", "/organisations?q=215104985", "/conventions/nouvelle"]
-                for convention in try await ConventionModel.query(on: app.db).all() {
-                    let base = "/conventions/\(try convention.requireID())"
-                    paths += [base, base + "/imprimer", base + "/modifier", base + "/parties/nouvelle", base + "/actions/nouvelle",
-                              base + "/articles/nouvelle", base + "/axes/nouvelle"]
-                    for article in try await ArticleModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
-                        paths.append(base + "/articles/\(try article.requireID())/modifier")
+        try await withDemo(engine) { app in
+            let admin = try await app.token("admin@demo.pacte.fr")
+            var paths = ["/", "/conventions", "/organisations", "/organisations?q=S%C3%A9zanne", "/organisations?q=215104985", "/conventions/nouvelle"]
+            for convention in try await ConventionModel.query(on: app.db).all() {
+                let base = "/conventions/\(try convention.requireID())"
+                paths += [base, base + "/imprimer", base + "/modifier", base + "/parties/nouvelle", base + "/actions/nouvelle",
+                          base + "/articles/nouvelle", base + "/axes/nouvelle"]
+                for article in try await ArticleModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
+                    paths.append(base + "/articles/\(try article.requireID())/modifier")
+                }
+                for axis in try await AxisModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
+                    paths.append(base + "/axes/\(try axis.requireID())/modifier")
+                }
+                for party in try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
+                    paths.append(base + "/parties/\(try party.requireID())/modifier")
+                }
+                let actions = try await ActionModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all()
+                for action in actions {
+                    let actionBase = base + "/actions/\(try action.requireID())"
+                    paths += [actionBase, actionBase + "/modifier", actionBase + "/lignes/nouvelle", actionBase + "/parts/nouvelle",
+                              actionBase + "/indicateurs/nouvelle"]
+                    for line in try await CostLineModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
+                        paths.append(actionBase + "/lignes/\(try line.requireID())/modifier")
                     }
-                    for axis in try await AxisModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
-                        paths.append(base + "/axes/\(try axis.requireID())/modifier")
+                    for share in try await ShareModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
+                        paths.append(actionBase + "/parts/\(try share.requireID())/modifier")
                     }
-                    for party in try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all() {
-                        paths.append(base + "/parties/\(try party.requireID())/modifier")
-                    }
-                    let actions = try await ActionModel.query(on: app.db).filter(\.$convention.$id == convention.requireID()).all()
-                    for action in actions {
-                        let actionBase = base + "/actions/\(try action.requireID())"
-                        paths += [actionBase, actionBase + "/modifier", actionBase + "/lignes/nouvelle", actionBase + "/parts/nouvelle",
-                                  actionBase + "/indicateurs/nouvelle"]
-                        for line in try await CostLineModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
-                            paths.append(actionBase + "/lignes/\(try line.requireID())/modifier")
-                        }
-                        for share in try await ShareModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
-                            paths.append(actionBase + "/parts/\(try share.requireID())/modifier")
-                        }
-                        for indicator in try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
-                            paths.append(actionBase + "/indicateurs/\(try indicator.requireID())/modifier")
-                        }
+                    for indicator in try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).all() {
+                        paths.append(actionBase + "/indicateurs/\(try indicator.requireID())/modifier")
                     }
                 }
-                #expect(paths.count > 100)
-                for path in paths {
-                    let response = try await app.call(.GET, path, token: admin)
-                    #expect(response.status == .ok, "\(path): \(response.status)")
-                    let html = response.body.string
-                    #expect(html.hasPrefix("<!DOCTYPE html><html lang=\"fr\">"), "\(path)")
-                    #expect(html.components(separatedBy: "<h1").count == 2, "\(path) has not exactly one h1")
-                    #expect(!html.contains("Optional("), "\(path) prints a Swift optional")
-                }
-                for search in ["215104985", "215%20104%20985", "sezanne", "S%C3%89ZANNE"] {
-                    let directory = try await app.call(.GET, "/organisations?q=\(search)", token: admin).body.string
-                    #expect(directory.contains("<th scope=\"row\">Ville de Sézanne</th>"), "\(search)")
-                    #expect(directory.contains("1 organisation pour"), "\(search)")
-                }
+            }
+            #expect(paths.count > 100)
+            for path in paths {
+                let response = try await app.call(.GET, path, token: admin)
+                #expect(response.status == .ok, "\(path): \(response.status)")
+                let html = response.body.string
+                #expect(html.hasPrefix("<!DOCTYPE html><html lang=\"fr\">"), "\(path)")
+                #expect(html.components(separatedBy: "<h1").count == 2, "\(path) has not exactly one h1")
+                #expect(!html.contains("Optional("), "\(path) prints a Swift optional")
+            }
+            for search in ["215104985", "215%20104%20985", "sezanne", "S%C3%89ZANNE"] {
+                let directory = try await app.call(.GET, "/organisations?q=\(search)", token: admin).body.string
+                #expect(directory.contains("<th scope=\"row\">Ville de Sézanne</th>"), "\(search)")
+                #expect(directory.contains("1 organisation pour"), "\(search)")
             }
         }
     }
 
     @Test("Un montant illisible est signalé en français à côté de son champ et rien n'est enregistré", arguments: Engine.available)
     func invalidAmountSavesNothing(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
-                let sezanne = try await app.conventionID(titled: "seed 000")
-                let action = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "2.b").first())
-                let path = "/conventions/\(sezanne)/actions/\(try action.requireID())/lignes/nouvelle"
-                let lines = try await CostLineModel.query(on: app.db).count()
-                let events = try await app.auditCount()
+        try await withDemo(engine) { app in
+            let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let action = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "2.b").first())
+            let path = "/conventions/\(sezanne)/actions/\(try action.requireID())/lignes/nouvelle"
+            let lines = try await CostLineModel.query(on: app.db).count()
+            let events = try await app.auditCount()
 
-                let response = try await app.call(.POST, path, token: token, headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                                  form: ["label": "Diagnostic complémentaire", "pricing": "quantity", "quantity": "2",
-                                                         "unitPrice": "12,345 €", "taxRegime": "HT"])
-                #expect(response.status == .unprocessableEntity)
-                let html = response.body.string
-                let error = try #require(HTMLText.element(in: html, id: "f-unitPrice-error"))
-                #expect(error.contains("Montant illisible"), "\(error)")
-                #expect(html.contains("aria-describedby=\"f-unitPrice-hint f-unitPrice-error\""))
-                #expect(html.contains("aria-invalid=\"true\""))
-                #expect(html.contains("value=\"12,345 €\""), "what the user typed is kept")
-                #expect(html.contains("value=\"Diagnostic complémentaire\""))
-                #expect(try await CostLineModel.query(on: app.db).count() == lines)
-                #expect(try await app.auditCount() == events)
+            let response = try await app.call(.POST, path, token: token, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                              form: ["label": "Diagnostic complémentaire", "pricing": "quantity", "quantity": "2",
+                                                     "unitPrice": "12,345 €", "taxRegime": "HT"])
+            #expect(response.status == .unprocessableEntity)
+            let html = response.body.string
+            let error = try #require(HTMLText.element(in: html, id: "f-unitPrice-error"))
+            #expect(error.contains("Montant illisible"), "\(error)")
+            #expect(html.contains("aria-describedby=\"f-unitPrice-hint f-unitPrice-error\""))
+            #expect(html.contains("aria-invalid=\"true\""))
+            #expect(html.contains("value=\"12,345 €\""), "what the user typed is kept")
+            #expect(html.contains("value=\"Diagnostic complémentaire\""))
+            #expect(try await CostLineModel.query(on: app.db).count() == lines)
+            #expect(try await app.auditCount() == events)
 
-                // The same form with a readable amount saves one line and one audit event.
-                let saved = try await app.call(.POST, path, token: token, headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                               form: ["label": "Diagnostic complémentaire", "pricing": "quantity", "quantity": "2",
-                                                      "unitPrice": "1 400,00 €", "taxRegime": "HT"])
-                #expect(saved.status == .seeOther)
-                #expect(try await CostLineModel.query(on: app.db).count() == lines + 1)
-                #expect(try await app.auditCount() == events + 1)
-            }
+            // The same form with a readable amount saves one line and one audit event.
+            let saved = try await app.call(.POST, path, token: token, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                           form: ["label": "Diagnostic complémentaire", "pricing": "quantity", "quantity": "2",
+                                                  "unitPrice": "1 400,00 €", "taxRegime": "HT"])
+            #expect(saved.status == .seeOther)
+            #expect(try await CostLineModel.query(on: app.db).count() == lines + 1)
+            #expect(try await app.auditCount() == events + 1)
         }
     }
 
     @Test("Modifier une partie : au moins un rôle, désignation effacée si le champ est vidé, un événement d'audit", arguments: Engine.available)
     func editParty(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
-                let sezanne = try await app.conventionID(titled: "seed 000")
-                let ville = try #require(try await OrganisationModel.query(on: app.db).filter(\.$name == "Ville de Sézanne").first()?.id)
-                let party = try #require(try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == sezanne)
-                    .filter(\.$organisation.$id == ville).first())
-                let path = "/conventions/\(sezanne)/parties/\(try party.requireID())/modifier"
-                let events = try await app.auditCount()
+        try await withDemo(engine) { app in
+            let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let ville = try #require(try await OrganisationModel.query(on: app.db).filter(\.$name == "Ville de Sézanne").first()?.id)
+            let party = try #require(try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == sezanne)
+                .filter(\.$organisation.$id == ville).first())
+            let path = "/conventions/\(sezanne)/parties/\(try party.requireID())/modifier"
+            let events = try await app.auditCount()
 
-                let refused = try await app.call(.POST, path, token: token, form: ["designation": "la Ville"])
-                #expect(refused.status == .unprocessableEntity)
-                #expect(HTMLText.element(in: refused.body.string, id: "f-roles-error") == "Cochez au moins un rôle.")
-                #expect(try await app.auditCount() == events)
+            let refused = try await app.call(.POST, path, token: token, form: ["designation": "la Ville"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(HTMLText.element(in: refused.body.string, id: "f-roles-error") == "Cochez au moins un rôle.")
+            #expect(try await app.auditCount() == events)
 
-                let saved = try await app.call(.POST, path, token: token, form: ["roles": "funder", "designation": ""])
-                #expect(saved.status == .seeOther)
-                let stored = try #require(try await ConventionPartyModel.find(party.requireID(), on: app.db))
-                #expect(stored.roles == [.funder])
-                #expect(stored.designation == nil)
-                #expect(try await app.auditCount() == events + 1)
-            }
+            let saved = try await app.call(.POST, path, token: token, form: ["roles": "funder", "designation": ""])
+            #expect(saved.status == .seeOther)
+            let stored = try #require(try await ConventionPartyModel.find(party.requireID(), on: app.db))
+            #expect(stored.roles == [.funder])
+            #expect(stored.designation == nil)
+            #expect(try await app.auditCount() == events + 1)
         }
     }
 
     @Test("Articles, axes et indicateurs : créés, modifiés (un champ vidé est effacé) et supprimés par formulaire", arguments: Engine.available)
     func articlesAxesIndicators(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
-                let sezanne = try await app.conventionID(titled: "seed 000")
-                let base = "/conventions/\(sezanne)"
-                let articles = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).count()
+        try await withDemo(engine) { app in
+            let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let base = "/conventions/\(sezanne)"
+            let articles = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).count()
 
-                let missing = try await app.call(.POST, base + "/articles/nouvelle", token: token, form: ["number": "12", "title": "Litiges"])
-                #expect(missing.status == .unprocessableEntity)
-                #expect(HTMLText.element(in: missing.body.string, id: "f-body-error") == "Renseignez « Texte ».")
-                #expect(try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).count() == articles)
+            let missing = try await app.call(.POST, base + "/articles/nouvelle", token: token, form: ["number": "12", "title": "Litiges"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(HTMLText.element(in: missing.body.string, id: "f-body-error") == "Renseignez « Texte ».")
+            #expect(try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).count() == articles)
 
-                let created = try await app.call(.POST, base + "/articles/nouvelle", token: token,
-                                                 form: ["number": "12", "title": "Litiges", "body": "Le tribunal administratif de Châlons-en-Champagne est compétent."])
-                #expect(created.status == .seeOther)
-                let article = try #require(try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$number == "12").first())
-                #expect(article.position == articles + 1)
-                let edited = try await app.call(.POST, base + "/articles/\(try article.requireID())/modifier", token: token,
-                                                form: ["number": "12", "title": "", "body": "Texte revu."])
-                #expect(edited.status == .seeOther)
-                let stored = try #require(try await ArticleModel.find(article.requireID(), on: app.db))
-                #expect(stored.title == nil && stored.body == "Texte revu.")
-                #expect(try await app.call(.GET, base, token: token).body.string.contains("Texte revu."))
-                #expect(try await app.call(.POST, base + "/articles/\(try article.requireID())/supprimer", token: token, form: [:]).status == .seeOther)
-                #expect(try await ArticleModel.find(article.requireID(), on: app.db) == nil)
+            let created = try await app.call(.POST, base + "/articles/nouvelle", token: token,
+                                             form: ["number": "12", "title": "Litiges", "body": "Le tribunal administratif de Châlons-en-Champagne est compétent."])
+            #expect(created.status == .seeOther)
+            let article = try #require(try await ArticleModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$number == "12").first())
+            #expect(article.position == articles + 1)
+            let edited = try await app.call(.POST, base + "/articles/\(try article.requireID())/modifier", token: token,
+                                            form: ["number": "12", "title": "", "body": "Texte revu."])
+            #expect(edited.status == .seeOther)
+            let stored = try #require(try await ArticleModel.find(article.requireID(), on: app.db))
+            #expect(stored.title == nil && stored.body == "Texte revu.")
+            #expect(try await app.call(.GET, base, token: token).body.string.contains("Texte revu."))
+            #expect(try await app.call(.POST, base + "/articles/\(try article.requireID())/supprimer", token: token, form: [:]).status == .seeOther)
+            #expect(try await ArticleModel.find(article.requireID(), on: app.db) == nil)
 
-                #expect(try await app.call(.POST, base + "/axes/nouvelle", token: token, form: ["code": "Axe 4", "title": "Commerce de centre-ville"]).status == .seeOther)
-                #expect(try await AxisModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "Axe 4").count() == 1)
+            #expect(try await app.call(.POST, base + "/axes/nouvelle", token: token, form: ["code": "Axe 4", "title": "Commerce de centre-ville"]).status == .seeOther)
+            #expect(try await AxisModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "Axe 4").count() == 1)
 
-                let action = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "2.b").first())
-                let actionBase = base + "/actions/\(try action.requireID())"
-                let badTarget = try await app.call(.POST, actionBase + "/indicateurs/nouvelle", token: token, form: ["label": "Diagnostics", "target": "cinq"])
-                #expect(badTarget.status == .unprocessableEntity)
-                #expect(HTMLText.element(in: badTarget.body.string, id: "f-target-error")?.hasPrefix("Quantité illisible") == true)
-                #expect(try await app.call(.POST, actionBase + "/indicateurs/nouvelle", token: token,
-                                           form: ["label": "Diagnostics", "target": "5", "unit": "entreprises", "year": "2024"]).status == .seeOther)
-                let indicator = try #require(try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).filter(\.$label == "Diagnostics").first())
-                #expect(indicator.targetText == "5/1")
-                let form = try await app.call(.GET, actionBase + "/indicateurs/\(try indicator.requireID())/modifier", token: token).body.string
-                #expect(form.contains("value=\"5\""))
-            }
+            let action = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "2.b").first())
+            let actionBase = base + "/actions/\(try action.requireID())"
+            let badTarget = try await app.call(.POST, actionBase + "/indicateurs/nouvelle", token: token, form: ["label": "Diagnostics", "target": "cinq"])
+            #expect(badTarget.status == .unprocessableEntity)
+            #expect(HTMLText.element(in: badTarget.body.string, id: "f-target-error")?.hasPrefix("Quantité illisible") == true)
+            #expect(try await app.call(.POST, actionBase + "/indicateurs/nouvelle", token: token,
+                                       form: ["label": "Diagnostics", "target": "5", "unit": "entreprises", "year": "2024"]).status == .seeOther)
+            let indicator = try #require(try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).filter(\.$label == "Diagnostics").first())
+            #expect(indicator.targetText == "5/1")
+            let form = try await app.call(.GET, actionBase + "/indicateurs/\(try indicator.requireID())/modifier", token: token).body.string
+            #expect(form.contains("value=\"5\""))
         }
     }
 
     @Test("Sans session, une page renvoie vers la connexion puis revient", arguments: [Engine.sqlite])
     func anonymousIsSentToSignIn(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let response = try await app.call(.GET, "/conventions?tri=titre")
-                #expect(response.status == .seeOther)
-                #expect(response.headers.first(name: .location) == "/connexion?retour=%2Fconventions%3Ftri%3Dtitre")
-                let signIn = try await app.call(.GET, "/connexion?retour=//ailleurs.example")
-                #expect(signIn.body.string.contains("name=\"retour\" value=\"/\""), "a foreign return address is dropped")
-                #expect(SignInPages.safeReturn("https://ailleurs.example") == "/")
-                #expect(SignInPages.safeReturn("/conventions") == "/conventions")
-            }
+        try await withDemo(engine) { app in
+            let response = try await app.call(.GET, "/conventions?tri=titre")
+            #expect(response.status == .seeOther)
+            #expect(response.headers.first(name: .location) == "/connexion?retour=%2Fconventions%3Ftri%3Dtitre")
+            let signIn = try await app.call(.GET, "/connexion?retour=//ailleurs.example")
+            #expect(signIn.body.string.contains("name=\"retour\" value=\"/\""), "a foreign return address is dropped")
+            #expect(SignInPages.safeReturn("https://ailleurs.example") == "/")
+            #expect(SignInPages.safeReturn("/conventions") == "/conventions")
         }
     }
 
     @Test("Le texte saisi par un utilisateur est échappé dans les pages et les attributs", arguments: [Engine.sqlite])
     func userTextIsEscaped(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
-                let title = #"Test "><script>alert(1)</script> & 'co'"#
-                let body = try JSONSerialization.data(withJSONObject: ["title": title])
-                let created = try await app.call(.POST, "/api/v1/conventions", token: token, json: String(decoding: body, as: UTF8.self))
-                #expect(created.status == .created)
-                let id = try #require((try json(created) as? [String: Any])?["id"] as? String)
-                for path in ["/conventions/\(id)", "/conventions/\(id)/modifier", "/"] {
-                    let html = try await app.call(.GET, path, token: token).body.string
-                    #expect(!html.contains("<script>alert"), "\(path) lets a script through")
-                    #expect(!html.contains(#""><script"#), "\(path) breaks out of an attribute")
-                }
-                let form = try await app.call(.GET, "/conventions/\(id)/modifier", token: token).body.string
-                #expect(form.contains("value=\"Test &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;co&#39;\""))
+        try await withDemo(engine) { app in
+            let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
+            let title = #"Test "><script>alert(1)</script> & 'co'"#
+            let body = try JSONSerialization.data(withJSONObject: ["title": title])
+            let created = try await app.call(.POST, "/api/v1/conventions", token: token, json: String(decoding: body, as: UTF8.self))
+            #expect(created.status == .created)
+            let id = try #require((try json(created) as? [String: Any])?["id"] as? String)
+            for path in ["/conventions/\(id)", "/conventions/\(id)/modifier", "/"] {
+                let html = try await app.call(.GET, path, token: token).body.string
+                #expect(!html.contains("<script>alert"), "\(path) lets a script through")
+                #expect(!html.contains(#""><script"#), "\(path) breaks out of an attribute")
             }
+            let form = try await app.call(.GET, "/conventions/\(id)/modifier", token: token).body.string
+            #expect(form.contains("value=\"Test &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;co&#39;\""))
         }
     }
 
     @Test("Connexion par formulaire : jeton anti-falsification exigé, session, déconnexion", arguments: [Engine.sqlite])
     func signInByForm(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let page = try await app.call(.GET, "/connexion")
-                let loginCookie = try #require(page.headers.setCookie?["pacte_connexion"]?.string)
-                let token = try #require(page.body.string.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first)
-                #expect(token == loginCookie)
+        try await withDemo(engine) { app in
+            let page = try await app.call(.GET, "/connexion")
+            let loginCookie = try #require(page.headers.setCookie?["pacte_connexion"]?.string)
+            let token = try #require(page.body.string.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first)
+            #expect(token == loginCookie)
 
-                // Without the form's token: refused, and the password is not sent back into the page.
-                let forged = try await app.call(.POST, "/connexion", form: ["email": "agent.sezanne.ville@demo.pacte.fr", "password": demoPassword])
-                #expect(forged.status == .forbidden)
-                #expect(forged.body.string.contains("Le formulaire a expiré"))
-                #expect(!forged.body.string.contains(demoPassword))
+            // Without the form's token: refused, and the password is not sent back into the page.
+            let forged = try await app.call(.POST, "/connexion", form: ["email": "agent.sezanne.ville@demo.pacte.fr", "password": demoPassword])
+            #expect(forged.status == .forbidden)
+            #expect(forged.body.string.contains("Le formulaire a expiré"))
+            #expect(!forged.body.string.contains(demoPassword))
 
-                let wrong = try await app.call(.POST, "/connexion", headers: ["Cookie": "pacte_connexion=\(token)"],
-                                               form: ["_csrf": token, "email": "agent.sezanne.ville@demo.pacte.fr", "password": "pas le bon mot de passe"])
-                #expect(wrong.status == .unauthorized)
-                #expect(wrong.body.string.contains("Adresse électronique ou mot de passe incorrect."))
-                #expect(wrong.body.string.contains("value=\"agent.sezanne.ville@demo.pacte.fr\""), "the address typed is kept")
+            let wrong = try await app.call(.POST, "/connexion", headers: ["Cookie": "pacte_connexion=\(token)"],
+                                           form: ["_csrf": token, "email": "agent.sezanne.ville@demo.pacte.fr", "password": "pas le bon mot de passe"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body.string.contains("Adresse électronique ou mot de passe incorrect."))
+            #expect(wrong.body.string.contains("value=\"agent.sezanne.ville@demo.pacte.fr\""), "the address typed is kept")
 
-                let signedIn = try await app.call(.POST, "/connexion", headers: ["Cookie": "pacte_connexion=\(token)"],
-                                                  form: ["_csrf": token, "email": "agent.sezanne.ville@demo.pacte.fr", "password": demoPassword, "retour": "/organisations"])
-                #expect(signedIn.status == .seeOther)
-                #expect(signedIn.headers.first(name: .location) == "/organisations")
-                let session = try #require(signedIn.headers.setCookie?["pacte_session"]?.string)
-                let cookie: HTTPHeaders = ["Cookie": "pacte_session=\(session)"]
-                let home = try await app.call(.GET, "/", headers: cookie)
-                #expect(home.status == .ok)
-                let csrf = try #require(home.body.string.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first)
+            let signedIn = try await app.call(.POST, "/connexion", headers: ["Cookie": "pacte_connexion=\(token)"],
+                                              form: ["_csrf": token, "email": "agent.sezanne.ville@demo.pacte.fr", "password": demoPassword, "retour": "/organisations"])
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.headers.first(name: .location) == "/organisations")
+            let session = try #require(signedIn.headers.setCookie?["pacte_session"]?.string)
+            let cookie: HTTPHeaders = ["Cookie": "pacte_session=\(session)"]
+            let home = try await app.call(.GET, "/", headers: cookie)
+            #expect(home.status == .ok)
+            let csrf = try #require(home.body.string.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first)
 
-                // A cookie-authenticated form without the session's token is refused with a French page.
-                let sezanne = try await app.conventionID(titled: "seed 000")
-                let noToken = try await app.call(.POST, "/conventions/\(sezanne)/modifier", headers: cookie, form: ["title": "Piratée", "status": "draft", "taxRegime": "HT"])
-                #expect(noToken.status == .forbidden)
-                #expect(noToken.headers.contentType?.subType == "html")
-                #expect(noToken.body.string.contains("Jeton anti-falsification"))
-                #expect(try await ConventionModel.find(sezanne, on: app.db)?.title != "Piratée")
+            // A cookie-authenticated form without the session's token is refused with a French page.
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let noToken = try await app.call(.POST, "/conventions/\(sezanne)/modifier", headers: cookie, form: ["title": "Piratée", "status": "draft", "taxRegime": "HT"])
+            #expect(noToken.status == .forbidden)
+            #expect(noToken.headers.contentType?.subType == "html")
+            #expect(noToken.body.string.contains("Jeton anti-falsification"))
+            #expect(try await ConventionModel.find(sezanne, on: app.db)?.title != "Piratée")
 
-                let out = try await app.call(.POST, "/deconnexion", headers: cookie, form: ["_csrf": csrf])
-                #expect(out.headers.first(name: .location) == "/connexion?fin=1")
-                #expect(try await app.call(.GET, "/", headers: cookie).status == .seeOther, "the session is gone")
-            }
+            let out = try await app.call(.POST, "/deconnexion", headers: cookie, form: ["_csrf": csrf])
+            #expect(out.headers.first(name: .location) == "/connexion?fin=1")
+            #expect(try await app.call(.GET, "/", headers: cookie).status == .seeOther, "the session is gone")
         }
     }
 
     @Test("Un élu lit la convention sans bouton d'écriture et ses formulaires lui sont refusés ; un tiers ne la voit pas", arguments: [Engine.sqlite])
     func readersAndOutsiders(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
-            try await withPacte(fixture.location) { app in
-                let reader = try await app.token("elu.sezanne.ccim@demo.pacte.fr")
-                let sezanne = try await app.conventionID(titled: "seed 000")
-                let page = try await app.call(.GET, "/conventions/\(sezanne)", token: reader)
-                #expect(page.status == .ok)
-                #expect(!page.body.string.contains("Modifier la convention"))
-                #expect(!page.body.string.contains(">Retirer<"))
-                let form = try await app.call(.GET, "/conventions/\(sezanne)/modifier", token: reader)
-                #expect(form.status == .forbidden)
-                #expect(form.body.string.contains("Votre rôle (lecteur) ne permet que la lecture."))
-                let outsider = try await app.token("agent.dijon.dijon@demo.pacte.fr")
-                let hidden = try await app.call(.GET, "/conventions/\(sezanne)", token: outsider)
-                #expect(hidden.status == .notFound)
-                #expect(hidden.body.string.contains("Convention introuvable."))
-            }
+        try await withDemo(engine) { app in
+            let reader = try await app.token("elu.sezanne.ccim@demo.pacte.fr")
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let page = try await app.call(.GET, "/conventions/\(sezanne)", token: reader)
+            #expect(page.status == .ok)
+            #expect(!page.body.string.contains("Modifier la convention"))
+            #expect(!page.body.string.contains(">Retirer<"))
+            let form = try await app.call(.GET, "/conventions/\(sezanne)/modifier", token: reader)
+            #expect(form.status == .forbidden)
+            #expect(form.body.string.contains("Votre rôle (lecteur) ne permet que la lecture."))
+            let outsider = try await app.token("agent.dijon.dijon@demo.pacte.fr")
+            let hidden = try await app.call(.GET, "/conventions/\(sezanne)", token: outsider)
+            #expect(hidden.status == .notFound)
+            #expect(hidden.body.string.contains("Convention introuvable."))
         }
     }
 
