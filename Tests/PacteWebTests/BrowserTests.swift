@@ -35,8 +35,24 @@ extension Browser {
         try await go("\(base)/connexion")
         try await type("#f-email", email)
         try await type("#f-password", password)
-        try await click("form.stacked button[type=submit]")
-        try await waitFor("h1")
+        try await clickAndLoad("form.stacked button[type=submit]")
+        try await waitFor(".user-box", timeout: .seconds(10))
+    }
+
+    /// Clicks something that leads to another page and waits until that page has loaded: a mark left
+    /// on the old document must be gone (a new document) and the new one complete. Waiting for an
+    /// element instead could find it on the old page while the navigation is still under way.
+    func clickAndLoad(_ css: String, timeout: Duration = .seconds(15)) async throws {
+        try await run("window.__pacteOldPage = true")
+        try await click(css)
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            let loaded: Bool = (try? await execute("return window.__pacteOldPage === undefined && document.readyState === 'complete'")) ?? false
+            if loaded { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BrowserError("`\(css)` did not lead to a new page within \(timeout) (still on \((try? await currentURL) ?? "?"))")
     }
 
     /// The exact text of an element, keeping the no-break spaces of French figures (WebDriver's own
@@ -63,30 +79,30 @@ struct BrowserTests {
                 try await browser.screenshot(to: artefactPath("01-tableau-de-bord-\(engine)"))
 
                 // A new convention, drafted for the CCIM (its only writable organisation, chosen already).
-                try await browser.click("a[href='/conventions/nouvelle']")
+                try await browser.clickAndLoad("a[href='/conventions/nouvelle']")
                 try await browser.waitFor("#f-title")
                 try await browser.type("#f-title", "Convention d'essai navigateur")
                 try await browser.type("#f-startsOn", "01/01/2026")
                 try await browser.type("#f-endsOn", "31/12/2027")
-                try await browser.click("form.stacked button[type=submit]")
+                try await browser.clickAndLoad("form.stacked button[type=submit]")
                 try await browser.waitFor(".notice.ok")
                 #expect(try await browser.text("h1") == "Convention d'essai navigateur")
                 let conventionURL = try await browser.currentURL.components(separatedBy: "?")[0]
 
                 // The second party: the Ville de Sézanne, signatory and funder.
-                try await browser.click("a[href$='/parties/nouvelle']")
+                try await browser.clickAndLoad("a[href$='/parties/nouvelle']")
                 try await browser.select("#f-organisationID", value: ville.uuidString)
                 try await browser.click("#f-roles-funder")
-                try await browser.click("form.stacked button[type=submit]")
+                try await browser.clickAndLoad("form.stacked button[type=submit]")
                 try await browser.waitFor(".notice.ok")
                 let parties = try await browser.text("#parties + .table-wrap tbody")
                 #expect(parties.contains("Ville de Sézanne") && parties.contains("Chambre de commerce"))
 
                 // An action with two cost lines.
-                try await browser.click("a[href$='/actions/nouvelle']")
+                try await browser.clickAndLoad("a[href$='/actions/nouvelle']")
                 try await browser.type("#f-code", "1.a")
                 try await browser.type("#f-title", "Diagnostics numériques")
-                try await browser.click("form.stacked button[type=submit]")
+                try await browser.clickAndLoad("form.stacked button[type=submit]")
                 try await browser.waitFor(".notice.ok")
                 let actionURL = try await browser.currentURL.components(separatedBy: "?")[0]
                 try await addLine(browser, label: "Diagnostic Digipilote", pricing: "quantity", quantity: "5", price: "650 €")
@@ -104,7 +120,7 @@ struct BrowserTests {
                 try await browser.waitFor("#f-unitPrice-error")
                 #expect(try await browser.text("#f-unitPrice-error").contains("Montant illisible"))
                 // …and submitting anyway gets the same answer from the form's own validation.
-                try await browser.click("form.stacked button[type=submit]")
+                try await browser.clickAndLoad("form.stacked button[type=submit]")
                 try await browser.waitFor("#f-unitPrice-error")
                 let error = try await browser.text("#f-unitPrice-error")
                 #expect(error.contains("Montant illisible"), "\(error)")
@@ -139,22 +155,22 @@ struct BrowserTests {
     }
 
     func addLine(_ browser: Browser, label: String, pricing: String, quantity: String, price: String) async throws {
-        try await browser.click("a[href$='/lignes/nouvelle']")
+        try await browser.clickAndLoad("a[href$='/lignes/nouvelle']")
         try await browser.type("#f-label", label)
         try await browser.select("#f-pricing", value: pricing)
         try await browser.type("#f-quantity", quantity)
         try await browser.type("#f-unitPrice", price)
-        try await browser.click("form.stacked button[type=submit]")
+        try await browser.clickAndLoad("form.stacked button[type=submit]")
         try await browser.waitFor(".notice.ok")
     }
 
     func addShare(_ browser: Browser, funder: UUID, kind: String, rate: String? = nil, amount: String? = nil) async throws {
-        try await browser.click("a[href$='/parts/nouvelle']")
+        try await browser.clickAndLoad("a[href$='/parts/nouvelle']")
         try await browser.select("#f-funderID", value: funder.uuidString)
         try await browser.select("#f-kind", value: kind)
         if let rate { try await browser.type("#f-rate", rate) }
         if let amount { try await browser.type("#f-amount", amount) }
-        try await browser.click("form.stacked button[type=submit]")
+        try await browser.clickAndLoad("form.stacked button[type=submit]")
         try await browser.waitFor(".notice.ok")
     }
 
@@ -222,7 +238,7 @@ struct BrowserTests {
                 // A form that came back with errors: every error tied to its field.
                 try await browser.go(base + "/conventions/nouvelle")
                 try await browser.type("#f-dayRate", "douze euros")
-                try await browser.click("form.stacked button[type=submit]")
+                try await browser.clickAndLoad("form.stacked button[type=submit]")
                 try await browser.waitFor("#erreurs")
                 report += try await browser.accessibilityViolations().map { "formulaire en erreur: \($0)" }
                 #expect(report.isEmpty, "\(report.count) violations:\n\(report.prefix(40).joined(separator: "\n"))")
