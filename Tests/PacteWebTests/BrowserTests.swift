@@ -205,6 +205,31 @@ struct BrowserTests {
         }
     }
 
+    @Test("Au clavier seul : l'ordre de tabulation de la connexion, puis la connexion par la touche Entrée", arguments: [Engine.sqlite])
+    func keyboardOnly(engine: Engine) async throws {
+        try await withServedPacte(engine) { base, _ in
+            try await Browser.withSession { browser in
+                try await browser.go("\(base)/connexion")
+                var order: [String] = []
+                for _ in 0..<5 {
+                    try await browser.pressTab()
+                    order.append(try await browser.activeElementDescription())
+                }
+                #expect(order.count == 5)
+                #expect(order[0].contains("Aller au contenu"), "\(order)")
+                #expect(order[1] == "a \"Pacte\"", "\(order)")
+                #expect(order[2].hasPrefix("input#f-email"), "\(order)")
+                #expect(order[3].hasPrefix("input#f-password"), "\(order)")
+                #expect(order[4].hasPrefix("button") && order[4].contains("Se connecter"), "\(order)")
+                // Typing goes to the focused field; Enter submits the form.
+                try await browser.type("#f-email", "agent.sezanne.ville@demo.pacte.fr")
+                try await browser.type("#f-password", demoPassword + "\u{E007}")
+                try await browser.waitFor(".user-box", timeout: .seconds(10))
+                #expect(try await browser.text("h1") == "Tableau de bord")
+            }
+        }
+    }
+
     @Test("Contrôle d'accessibilité de chaque page (libellés, titres, contrastes, langue, tableaux)", arguments: Engine.available)
     func accessibilityOfEveryPage(engine: Engine) async throws {
         try await withServedPacte(engine) { base, app in
