@@ -31,6 +31,13 @@ public struct EnvelopeRefusal: Error, Hashable, Sendable, CustomStringConvertibl
     public var remaining: Money
     public var reason: Reason
 
+    public init(envelope: Envelope, requested: Money, remaining: Money, reason: Reason) {
+        self.envelope = envelope
+        self.requested = requested
+        self.remaining = remaining
+        self.reason = reason
+    }
+
     public var description: String {
         switch reason {
         case .overCap:

@@ -21,6 +21,7 @@ public enum PacteMigrations {
             M013CreateConfidentialItems(),
             M014CreateReferenceTables(),
             SessionRecord.migration,
+            M015CreateEnvelopesAndCommitments(),
         ]
     }
 }
@@ -388,5 +389,37 @@ struct M014CreateReferenceTables: AsyncMigration {
         for table in ["ref_naf", "ref_communes", "ref_epci", "ref_departements", "ref_regions"] {
             try await db.schema(table).delete()
         }
+    }
+}
+
+struct M015CreateEnvelopesAndCommitments: AsyncMigration {
+    var name: String { "015_CreateEnvelopesAndCommitments" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(EnvelopeModel.schema)
+            .id()
+            .field("convention_id", .uuid, .required, .references(ConventionModel.schema, .id, onDelete: .cascade))
+            .field("funder_id", .uuid, .required, .references(OrganisationModel.schema, .id, onDelete: .restrict))
+            .field("action_id", .uuid, .references(ActionModel.schema, .id, onDelete: .cascade))
+            .field("year", .int)
+            .field("name", .string, .required)
+            .field("cap_cents", .int64, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await db.schema(CommitmentModel.schema)
+            .id()
+            .field("convention_id", .uuid, .required, .references(ConventionModel.schema, .id, onDelete: .cascade))
+            .field("funder_id", .uuid, .required, .references(OrganisationModel.schema, .id, onDelete: .restrict))
+            .field("action_id", .uuid, .references(ActionModel.schema, .id, onDelete: .restrict))
+            .field("year", .int)
+            .field("label", .string, .required)
+            .field("amount_cents", .int64, .required)
+            .field("status", .string, .required)
+            .field("created_at", .datetime)
+            .field("released_at", .datetime)
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(CommitmentModel.schema).delete()
+        try await db.schema(EnvelopeModel.schema).delete()
     }
 }

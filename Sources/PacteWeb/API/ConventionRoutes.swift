@@ -61,6 +61,7 @@ enum ConventionRoutes {
         registerSimpleChildren(api)
         registerActions(api)
         registerConfidentialItems(api)
+        registerEnvelopes(api)
     }
 
     /// Creates a convention; the organisation it is drafted for becomes its first party (signatory).

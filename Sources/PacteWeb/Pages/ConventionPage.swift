@@ -38,6 +38,8 @@ enum ConventionPage {
             )),
             .h3(.id("constats"), .text("Constats du calcul")),
             findingsList(view.evaluation.findings, caption: "Écarts et remarques relevés par Pacte"),
+            .h2(.id("enveloppes"), .text("Enveloppes et engagements")),
+            envelopes(view),
             .h2(.id("graphiques"), .text("Graphiques")),
             charts(view),
             .h2(.id("actions"), .text("Axes et actions")),
@@ -133,12 +135,20 @@ enum ConventionPage {
         var points: [Charts.MonthPoint] = []
         if let start = view.convention.startsOn, let end = view.convention.endsOn,
            let months = try? MonthlySchedule.planned(view.evaluation, from: start, to: end) {
-            points = months.map { Charts.MonthPoint(month: $0.month, planned: $0.cumulative, committed: .zero) }
+            // Commitments made before the convention's first month count in that month.
+            var committed = view.committedByMonth.filter { $0.key < YearMonth(start) }.values.reduce(Money.zero) { (try? $0.adding($1)) ?? $0 }
+            points = months.map { month in
+                committed = (try? committed.adding(view.committedByMonth[month.month] ?? .zero)) ?? committed
+                return Charts.MonthPoint(month: month.month, planned: month.cumulative, committed: committed)
+            }
         }
+        let note = view.committedByMonth.isEmpty
+            ? "Le prévu répartit le coût de chaque action sur les mois de son année. Aucun engagement n'est encore enregistré pour cette convention."
+            : "Le prévu répartit le coût de chaque action sur les mois de son année ; l'engagé cumule les engagements en cours, au mois où ils ont été pris."
         return .group(
             Charts.fundingByFunder(funders, id: "graphique-financeurs", caption: "Financement par financeur"),
             Charts.plannedAgainstCommitted(points, id: "graphique-echeancier", caption: "Prévu et engagé, mois par mois",
-                                           note: "Le prévu répartit le coût de chaque action sur les mois de son année. Aucun engagement n'est encore enregistré pour cette convention.")
+                                           note: note)
         )
     }
 
@@ -162,6 +172,29 @@ enum ConventionPage {
                 })
             )))
         )
+    }
+
+    static func envelopes(_ view: PageQueries.ConventionView) -> BodyNode {
+        guard !view.envelopes.isEmpty else {
+            return .p(.class("muted"), .text("Aucune enveloppe : aucun plafond d'engagement n'est fixé pour cette convention."))
+        }
+        return .div(.class("table-wrap"), .table(
+            .caption(.text("Plafonds par financeur : engagé et disponible")),
+            .thead(.tr(
+                .th(.attribute(named: "scope", value: "col"), .text("Enveloppe")),
+                .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Plafond")),
+                .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Engagé")),
+                .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Disponible")),
+                .th(.attribute(named: "scope", value: "col"), .text("Consommation"))
+            )),
+            .tbody(.forEach(view.envelopes) { state in
+                .tr(.th(.attribute(named: "scope", value: "row"), .text(state.envelope.name)),
+                    .td(.class("num"), .text(FrenchFormat.money(state.envelope.cap))),
+                    .td(.class("num"), .text(FrenchFormat.money(state.committed))),
+                    .td(.class("num"), .text(FrenchFormat.money(state.remaining))),
+                    .td(UI.bar(state.committed, of: state.envelope.cap, label: "Engagé", consumption: true)))
+            })
+        ))
     }
 
     static func actions(_ view: PageQueries.ConventionView, base: String) -> BodyNode {

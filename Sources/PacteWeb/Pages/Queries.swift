@@ -19,7 +19,7 @@ enum PageQueries {
         var budget: Money
         /// Shares whose amount is known.
         var funded: Money
-        /// Committed and paid amounts arrive with the execution module; until then nothing is consumed.
+        /// Funds committed (commitments not released).
         var consumed: Money
         var pendingLines: Int
         var errorCount: Int
@@ -45,6 +45,7 @@ enum PageQueries {
         var summaries: [ConventionSummary] = []
         var deadlines: [Deadline] = []
         let plans = try await PlanMapping.plans(for: conventions, on: db)
+        let consumed = try await Commitments.committedByConvention(try conventions.map { try $0.requireID() }, on: db)
         for convention in conventions {
             let id = try convention.requireID()
             let evaluation = try plans[id]!.evaluate()
@@ -53,7 +54,7 @@ enum PageQueries {
                 id: id, title: convention.title, reference: convention.reference, status: convention.status,
                 startsOn: convention.startsOn, endsOn: convention.endsOn,
                 partyNames: convention.parties.map { $0.organisation.shortName ?? $0.organisation.name }.sorted(),
-                budget: evaluation.cost, funded: funded, consumed: .zero, pendingLines: evaluation.pendingLineCount,
+                budget: evaluation.cost, funded: funded, consumed: consumed[id] ?? .zero, pendingLines: evaluation.pendingLineCount,
                 errorCount: evaluation.findings.filter { $0.severity == .error }.count))
             for (date, label) in milestones(of: convention) where date >= today {
                 deadlines.append(Deadline(date: date, label: label, conventionID: id, conventionTitle: convention.title))
@@ -137,6 +138,9 @@ enum PageQueries {
         var actions: [(id: UUID, code: String, title: String, axisCode: String?)]
         var evaluation: PlanEvaluation
         var table: FinancingTable
+        var envelopes: [Commitments.EnvelopeState]
+        /// Active commitments by the month they were made, for the planned-against-committed chart.
+        var committedByMonth: [YearMonth: Money]
         var canWrite: Bool
     }
 
@@ -175,6 +179,11 @@ enum PageQueries {
         let axes = try await AxisModel.query(on: db).filter(\.$convention.$id == id).sort(\.$position).all()
         let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == id).with(\.$axis).sort(\.$position).all()
         let evaluation = try await PlanMapping.plan(for: model, on: db).evaluate()
+        var committedByMonth: [YearMonth: Money] = [:]
+        for commitment in try await CommitmentModel.query(on: db).filter(\.$convention.$id == id).filter(\.$status == .committed).all() {
+            let month = YearMonth(CivilDate(instant: commitment.createdAt ?? Date()))
+            committedByMonth[month] = try (committedByMonth[month] ?? .zero).adding(Money(cents: commitment.amountCents))
+        }
         return ConventionView(
             convention: try ConventionSnapshot(model),
             parties: try parties.map { party in
@@ -188,6 +197,8 @@ enum PageQueries {
             actions: try actions.map { (try $0.requireID(), $0.code, $0.title, $0.axis?.code) },
             evaluation: evaluation,
             table: FinancingTable(evaluation),
+            envelopes: try await Commitments.envelopes(of: id, on: db),
+            committedByMonth: committedByMonth,
             canWrite: try await Access.canWrite(principal, conventionID: id, on: db))
     }
 

@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import PacteCore
+
+/// Commitments against envelopes. The check (what is committed under each envelope that covers the
+/// new commitment) and the insert happen inside one `Store.write`: one transaction holding the
+/// write lock (the PostgreSQL advisory lock shared by every app instance, or the SQLite turnstile),
+/// so two commitments made at the same instant cannot both pass a cap that only one fits under.
+public enum Commitments {
+    public struct EnvelopeState: Sendable {
+        public var id: UUID
+        public var envelope: Envelope
+        public var committed: Money
+        public var remaining: Money
+    }
+
+    /// Commits funds, refusing with `EnvelopeRefusal` when any envelope covering the commitment would be passed.
+    public static func commit(_ commitment: CommitmentModel, actor: Actor, on db: any Database) async throws -> CommitmentModel {
+        guard commitment.amountCents > 0 else {
+            throw EnvelopeRefusal(envelope: Envelope(name: commitment.label, cap: .zero), requested: Money(cents: commitment.amountCents),
+                                  remaining: .zero, reason: .notPositive)
+        }
+        return try await Store.write(on: db) { tx in
+            let envelopes = try await EnvelopeModel.query(on: tx)
+                .filter(\.$convention.$id == commitment.$convention.id).filter(\.$funder.$id == commitment.$funder.id).all()
+                .filter { $0.covers(commitment) }
+            if !envelopes.isEmpty {
+                let active = try await CommitmentModel.query(on: tx)
+                    .filter(\.$convention.$id == commitment.$convention.id).filter(\.$funder.$id == commitment.$funder.id)
+                    .filter(\.$status == .committed).all()
+                for envelope in envelopes {
+                    let committed = try active.filter { envelope.covers($0) }.reduce(Money.zero) { try $0.adding(Money(cents: $1.amountCents)) }
+                    _ = try envelope.envelope.admit(Money(cents: commitment.amountCents), committed: committed)
+                }
+            }
+            commitment.id = commitment.id ?? UUID()
+            try await Audited.create(commitment, "commitment", conventionID: commitment.$convention.id, actor: actor, on: tx)
+            return commitment
+        }
+    }
+
+    /// Releases a commitment (a cancelled service): its funds count no more.
+    public static func release(_ commitment: CommitmentModel, actor: Actor, on db: any Database) async throws {
+        guard commitment.status == .committed else { throw StoreError.conflict("Cet engagement est déjà libéré.") }
+        try await Store.write(on: db) { tx in
+            try await Audited.update(commitment, "commitment", conventionID: commitment.$convention.id, actor: actor, on: tx) { m in
+                m.status = .released
+                m.releasedAt = Date()
+            }
+        }
+    }
+
+    /// Every envelope of a convention with what is committed under it and what is left.
+    public static func envelopes(of conventionID: UUID, on db: any Database) async throws -> [EnvelopeState] {
+        let envelopes = try await EnvelopeModel.query(on: db).filter(\.$convention.$id == conventionID).sort(\.$name).all()
+        let active = try await CommitmentModel.query(on: db).filter(\.$convention.$id == conventionID).filter(\.$status == .committed).all()
+        return try envelopes.map { envelope in
+            let committed = try active.filter { envelope.covers($0) }.reduce(Money.zero) { try $0.adding(Money(cents: $1.amountCents)) }
+            return EnvelopeState(id: try envelope.requireID(), envelope: envelope.envelope, committed: committed,
+                                 remaining: envelope.envelope.remaining(after: committed))
+        }
+    }
+
+    /// Funds committed under each convention (for the dashboard's consumption bars).
+    public static func committedByConvention(_ ids: [UUID], on db: any Database) async throws -> [UUID: Money] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [UUID: Money] = [:]
+        for row in try await CommitmentModel.query(on: db).filter(\.$convention.$id ~~ ids).filter(\.$status == .committed).all() {
+            result[row.$convention.id] = try (result[row.$convention.id] ?? .zero).adding(Money(cents: row.amountCents))
+        }
+        return result
+    }
+}
