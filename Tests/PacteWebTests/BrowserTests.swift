@@ -8,7 +8,7 @@ import Vapor
 
 /// Pacte served on a real port of the loopback, for a real browser.
 func withServedPacte<T>(_ engine: Engine, _ body: (String, Application) async throws -> T) async throws -> T {
-    try await withFreshDatabase(engine) { fixture in
+    try await exclusively { try await withFreshDatabase(engine) { fixture in
         try await withPacte(fixture.location) { app in
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
             do {
@@ -21,7 +21,7 @@ func withServedPacte<T>(_ engine: Engine, _ body: (String, Application) async th
                 throw error
             }
         }
-    }
+    } }
 }
 
 /// Where screenshots go: `PACTE_TEST_ARTEFACTS` (scripts/test sets `artifacts/`), else a temporary folder.
@@ -42,7 +42,7 @@ extension Browser {
     /// Clicks something that leads to another page and waits until that page has loaded: a mark left
     /// on the old document must be gone (a new document) and the new one complete. Waiting for an
     /// element instead could find it on the old page while the navigation is still under way.
-    func clickAndLoad(_ css: String, timeout: Duration = .seconds(15)) async throws {
+    func clickAndLoad(_ css: String, timeout: Duration = .seconds(30)) async throws {
         try await run("window.__pacteOldPage = true")
         try await click(css)
         let clock = ContinuousClock()

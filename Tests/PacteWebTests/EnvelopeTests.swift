@@ -69,7 +69,7 @@ struct EnvelopeTests {
     @Test("Concurrence : deux instances, 32 clients, 1 000 tentatives d'engagement sur une enveloppe ; le plafond n'est jamais dépassé",
           arguments: Engine.available)
     func concurrentCommitments(engine: Engine) async throws {
-        try await withFreshDatabase(engine) { fixture in
+        try await exclusively { try await withFreshDatabase(engine) { fixture in
             try await withPacte(fixture.location) { first in
                 try await withPacte(fixture.location) { second in
                     // SQLite is one file for one office: one instance; PostgreSQL: two instances, one database.
@@ -116,7 +116,7 @@ struct EnvelopeTests {
                           + "\(refused.count) refusées, engagé \(Money(cents: acceptedSum)) sur \(cap), \(Int(Double(attempts) / seconds)) requêtes/s")
                 }
             }
-        }
+        } }
     }
 }
 

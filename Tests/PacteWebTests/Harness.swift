@@ -23,6 +23,22 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
 /// Serialises tests that share the one PostgreSQL database.
 let postgresGate = Turnstile()
 
+/// Browser tests and the load test never run at the same time: a browser waiting for a page while a
+/// thousand requests hammer the process would time out on the load, not on Pacte.
+let exclusiveGate = Turnstile()
+
+func exclusively<T>(_ body: () async throws -> T) async throws -> T {
+    await exclusiveGate.enter()
+    do {
+        let result = try await body()
+        await exclusiveGate.leave()
+        return result
+    } catch {
+        await exclusiveGate.leave()
+        throw error
+    }
+}
+
 struct Fixture: Sendable {
     let location: DatabaseLocation
     let password: String
