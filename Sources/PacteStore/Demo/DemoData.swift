@@ -38,6 +38,14 @@ public enum DemoData {
             var indicators: [Indicator]?
         }
         struct Confidential: Decodable { var title: String; var body: String; var source: String; var owner: String }
+        struct Service: Decodable {
+            var provider: String
+            var name: String
+            var description: String?
+            var unitPrice: Money
+            var taxRegime: TaxRegime
+            var unit: ServiceUnit
+        }
 
         var key: String
         var title: String
@@ -58,6 +66,8 @@ public enum DemoData {
         var plan: String
         var actions: [String: ActionDetail]
         var confidentialItems: [Confidential]
+        /// The provider's service catalogue, as the convention prices it.
+        var services: [Service]?
     }
 
     public struct Account: Sendable, Equatable {
@@ -129,6 +139,12 @@ public enum DemoData {
                 func organisation(_ key: String) throws -> UUID {
                     guard let id = keys[key] else { throw StoreError.corrupt("démo \(file.key) : organisation « \(key) » inconnue") }
                     return id
+                }
+
+                for service in file.services ?? [] {
+                    let model = ServiceModel(id: UUID(), providerID: try organisation(service.provider), name: service.name, details: service.description,
+                                             unitPrice: service.unitPrice, taxRegime: service.taxRegime, unit: service.unit, isDemo: true)
+                    try await Audited.create(model, "service", conventionID: nil, actor: actor, on: tx)
                 }
 
                 let plan = try PlanFile.decode(try resource(file.plan))

@@ -22,6 +22,7 @@ public enum PacteMigrations {
             M014CreateReferenceTables(),
             SessionRecord.migration,
             M015CreateEnvelopesAndCommitments(),
+            M016CreateServiceCatalogue(),
         ]
     }
 }
@@ -421,5 +422,27 @@ struct M015CreateEnvelopesAndCommitments: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await db.schema(CommitmentModel.schema).delete()
         try await db.schema(EnvelopeModel.schema).delete()
+    }
+}
+
+struct M016CreateServiceCatalogue: AsyncMigration {
+    var name: String { "016_CreateServiceCatalogue" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ServiceModel.schema)
+            .id()
+            .field("provider_id", .uuid, .required, .references(OrganisationModel.schema, .id, onDelete: .restrict))
+            .field("name", .string, .required)
+            .field("description", .string)
+            .field("unit_price_cents", .int64, .required)
+            .field("tax_regime", .string, .required)
+            .field("unit", .string, .required)
+            .field("valid_from", .string)
+            .field("valid_to", .string)
+            .field("is_demo", .bool, .required)
+            .field("created_at", .datetime)
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(ServiceModel.schema).delete()
     }
 }

@@ -72,3 +72,57 @@ public final class CommitmentModel: Model, @unchecked Sendable {
         self.status = .committed
     }
 }
+
+/// How a catalogue service is counted.
+public enum ServiceUnit: String, FrenchCodedEnum, Sendable {
+    case perCompany, perDay, forfait
+
+    public var label: String {
+        switch self {
+        case .perCompany: "par entreprise"
+        case .perDay: "par jour"
+        case .forfait: "forfait"
+        }
+    }
+}
+
+/// A service a chamber offers to companies, at a unit price (seed 000: Digipilote 650 € HT; seed 001:
+/// Coaching Rebond 300 € net de taxes).
+public final class ServiceModel: Model, @unchecked Sendable {
+    public static let schema = "services"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "provider_id") public var provider: OrganisationModel
+    @Field(key: "name") public var name: String
+    @OptionalField(key: "description") public var details: String?
+    @Field(key: "unit_price_cents") public var unitPriceCents: Int64
+    @Field(key: "tax_regime") public var taxRegime: TaxRegime
+    @Field(key: "unit") public var unit: ServiceUnit
+    @OptionalField(key: "valid_from") public var validFrom: CivilDate?
+    @OptionalField(key: "valid_to") public var validTo: CivilDate?
+    @Field(key: "is_demo") public var isDemo: Bool
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, providerID: UUID, name: String, details: String? = nil, unitPrice: Money, taxRegime: TaxRegime, unit: ServiceUnit,
+                validFrom: CivilDate? = nil, validTo: CivilDate? = nil, isDemo: Bool = false) {
+        self.id = id
+        self.$provider.id = providerID
+        self.name = name
+        self.details = details
+        self.unitPriceCents = unitPrice.cents
+        self.taxRegime = taxRegime
+        self.unit = unit
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.isDemo = isDemo
+    }
+
+    public var unitPrice: Money { Money(cents: unitPriceCents) }
+
+    /// Offered on `date`: within its validity dates, when it has any.
+    public func isValid(on date: CivilDate) -> Bool {
+        (validFrom.map { $0 <= date } ?? true) && (validTo.map { date <= $0 } ?? true)
+    }
+}

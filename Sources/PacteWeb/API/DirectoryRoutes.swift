@@ -177,6 +177,7 @@ enum APIRoutes {
         Accounts.register(api)
         DirectoryRoutes.register(api)
         ConventionRoutes.register(api)
+        CatalogueRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)
