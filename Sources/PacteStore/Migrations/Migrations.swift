@@ -23,6 +23,7 @@ public enum PacteMigrations {
             SessionRecord.migration,
             M015CreateEnvelopesAndCommitments(),
             M016CreateServiceCatalogue(),
+            M017CreateCompanies(),
         ]
     }
 }
@@ -444,5 +445,40 @@ struct M016CreateServiceCatalogue: AsyncMigration {
     }
     func revert(on db: any Database) async throws {
         try await db.schema(ServiceModel.schema).delete()
+    }
+}
+
+struct M017CreateCompanies: AsyncMigration {
+    var name: String { "017_CreateCompanies" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CompanyModel.schema)
+            .id()
+            .field("siren", .string, .required)
+            .field("name", .string, .required)
+            .field("naf", .string)
+            .field("workforce_band", .string)
+            .field("address", .string)
+            .field("commune_code", .string)
+            .field("contact_name", .string)
+            .field("contact_email", .string)
+            .field("contact_phone", .string)
+            .field("undertaking_id", .uuid, .required)
+            .field("is_demo", .bool, .required)
+            .field("created_at", .datetime)
+            .unique(on: "siren")
+            .create()
+        try await db.schema(EstablishmentModel.schema)
+            .id()
+            .field("company_id", .uuid, .required, .references(CompanyModel.schema, .id, onDelete: .cascade))
+            .field("siret", .string, .required)
+            .field("address", .string)
+            .field("commune_code", .string)
+            .field("is_head_office", .bool, .required)
+            .unique(on: "siret")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(EstablishmentModel.schema).delete()
+        try await db.schema(CompanyModel.schema).delete()
     }
 }

@@ -126,3 +126,57 @@ public final class ServiceModel: Model, @unchecked Sendable {
         (validFrom.map { $0 <= date } ?? true) && (validTo.map { date <= $0 } ?? true)
     }
 }
+
+/// A company that receives services (bénéficiaire): one record per SIREN, with its establishments.
+/// Companies that form a single undertaking (for de minimis) share `undertakingID`.
+public final class CompanyModel: Model, @unchecked Sendable {
+    public static let schema = "companies"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "siren") public var siren: Siren
+    @Field(key: "name") public var name: String
+    @OptionalField(key: "naf") public var naf: NafCode?
+    @OptionalField(key: "workforce_band") public var workforceBand: WorkforceBand?
+    @OptionalField(key: "address") public var address: String?
+    @OptionalField(key: "commune_code") public var communeCode: String?
+    @OptionalField(key: "contact_name") public var contactName: String?
+    @OptionalField(key: "contact_email") public var contactEmail: String?
+    @OptionalField(key: "contact_phone") public var contactPhone: String?
+    @Field(key: "undertaking_id") public var undertakingID: UUID
+    @Field(key: "is_demo") public var isDemo: Bool
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    @Children(for: \.$company) public var establishments: [EstablishmentModel]
+
+    public init() {}
+
+    public init(id: UUID = UUID(), siren: Siren, name: String, isDemo: Bool = false) {
+        self.id = id
+        self.siren = siren
+        self.name = name
+        self.undertakingID = id
+        self.isDemo = isDemo
+    }
+}
+
+public final class EstablishmentModel: Model, @unchecked Sendable {
+    public static let schema = "establishments"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "company_id") public var company: CompanyModel
+    @Field(key: "siret") public var siret: Siret
+    @OptionalField(key: "address") public var address: String?
+    @OptionalField(key: "commune_code") public var communeCode: String?
+    @Field(key: "is_head_office") public var isHeadOffice: Bool
+
+    public init() {}
+
+    public init(id: UUID? = nil, companyID: UUID, siret: Siret, address: String? = nil, communeCode: String? = nil, isHeadOffice: Bool = false) {
+        self.id = id
+        self.$company.id = companyID
+        self.siret = siret
+        self.address = address
+        self.communeCode = communeCode
+        self.isHeadOffice = isHeadOffice
+    }
+}

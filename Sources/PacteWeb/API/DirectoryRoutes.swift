@@ -178,6 +178,7 @@ enum APIRoutes {
         DirectoryRoutes.register(api)
         ConventionRoutes.register(api)
         CatalogueRoutes.register(api)
+        CompanyRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

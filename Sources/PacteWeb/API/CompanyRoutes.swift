@@ -1,0 +1,220 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Vapor
+
+private let exampleID = UUID(uuidString: "3F2504E0-4F89-11D3-9A0C-0305E82C3301")!
+
+public struct EstablishmentOut: Content, Sendable {
+    public var id: UUID
+    public var siret: Siret
+    public var address: String?
+    public var communeCode: String?
+    public var isHeadOffice: Bool
+}
+
+public struct CompanyOut: Documented {
+    public var id: UUID
+    public var siren: Siren
+    public var name: String
+    public var naf: NafCode?
+    public var nafLabel: String?
+    public var workforceBand: WorkforceBand?
+    public var workforceBandLabel: String?
+    public var address: String?
+    public var communeCode: String?
+    public var contactName: String?
+    public var contactEmail: String?
+    public var contactPhone: String?
+    /// Companies sharing this id form one single undertaking (de minimis).
+    public var undertakingID: UUID
+    public var establishments: [EstablishmentOut]
+
+    init(_ m: CompanyModel, establishments: [EstablishmentModel]) throws {
+        id = try m.requireID(); siren = m.siren; name = m.name; naf = m.naf; nafLabel = m.naf?.label
+        workforceBand = m.workforceBand; workforceBandLabel = m.workforceBand?.label; address = m.address; communeCode = m.communeCode
+        contactName = m.contactName; contactEmail = m.contactEmail; contactPhone = m.contactPhone; undertakingID = m.undertakingID
+        self.establishments = try establishments.map {
+            EstablishmentOut(id: try $0.requireID(), siret: $0.siret, address: $0.address, communeCode: $0.communeCode, isHeadOffice: $0.isHeadOffice)
+        }
+    }
+
+    public static var example: CompanyOut {
+        let m = CompanyModel(id: exampleID, siren: try! Siren("356000000"), name: "La Poste")
+        m.naf = try? NafCode("53.10Z"); m.workforceBand = try? WorkforceBand("53")
+        return try! CompanyOut(m, establishments: [EstablishmentModel(id: exampleID, companyID: exampleID, siret: try! Siret("35600000000048"), isHeadOffice: true)])
+    }
+}
+
+public struct CompanyIn: Documented {
+    /// The SIRET of the establishment served; the SIREN is read from it.
+    public var siret: Siret?
+    public var siren: Siren?
+    public var name: String?
+    public var naf: NafCode?
+    public var workforceBand: WorkforceBand?
+    public var address: String?
+    public var communeCode: String?
+    public var contactName: String?
+    public var contactEmail: String?
+    public var contactPhone: String?
+
+    public static var example: CompanyIn {
+        CompanyIn(siret: try? Siret("35600000000048"), siren: nil, name: "La Poste", naf: try? NafCode("53.10Z"), workforceBand: try? WorkforceBand("53"),
+                  address: "9 rue du Colonel Pierre Avia, 75015 Paris", communeCode: "75115", contactName: nil, contactEmail: nil, contactPhone: nil)
+    }
+
+    func apply(to m: CompanyModel) throws {
+        if let name { m.name = try required(name, "name") }
+        if let naf { m.naf = naf }
+        if let workforceBand { m.workforceBand = workforceBand }
+        if let address { m.address = address }
+        if let communeCode { m.communeCode = try Self.commune(communeCode) }
+        if let contactName { m.contactName = contactName }
+        if let contactEmail { m.contactEmail = contactEmail }
+        if let contactPhone { m.contactPhone = contactPhone }
+    }
+
+    /// An INSEE commune code: five characters, the first two a département (`2A`/`2B` for Corsica).
+    static func commune(_ text: String) throws -> String {
+        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let head = code.prefix(2)
+        guard code.count == 5, code.dropFirst(2).allSatisfy(\.isNumber), head.allSatisfy(\.isNumber) || head == "2A" || head == "2B" else {
+            throw Problem.invalid("communeCode", "Code commune INSEE invalide : « \(text) » (cinq caractères, par exemple 51535).")
+        }
+        return code
+    }
+}
+
+public struct EstablishmentIn: Documented {
+    public var siret: Siret
+    public var address: String?
+    public var communeCode: String?
+    public var isHeadOffice: Bool?
+
+    public static var example: EstablishmentIn { EstablishmentIn(siret: try! Siret("35600000000048"), address: nil, communeCode: "75115", isHeadOffice: true) }
+}
+
+public struct UndertakingLinkIn: Documented {
+    /// Another company that forms one single undertaking with this one.
+    public var companyID: UUID
+    public static var example: UndertakingLinkIn { UndertakingLinkIn(companyID: exampleID) }
+}
+
+/// Companies (beneficiaries), their establishments and the single undertakings they form.
+/// Read by every signed-in user; written by agents and administrators.
+enum CompanyRoutes {
+    static func register(_ api: APIBuilder) {
+        @Sendable func writer(_ req: Request) throws -> Principal {
+            let principal = try req.requirePrincipal()
+            guard principal.canWriteSomewhere else { throw Problem.readOnly }
+            return principal
+        }
+        @Sendable func company(_ req: Request) async throws -> CompanyModel {
+            let id = try Access.uuid(req, "companyID", "Entreprise")
+            guard let found = try await CompanyModel.find(id, on: req.db) else { throw Problem.notFound("Entreprise") }
+            return found
+        }
+        @Sendable func output(_ m: CompanyModel, on db: any Database) async throws -> CompanyOut {
+            try CompanyOut(m, establishments: try await EstablishmentModel.query(on: db).filter(\.$company.$id == m.requireID()).sort(\.$siret).all())
+        }
+
+        api.on(.GET, "companies", summary: "Entreprises bénéficiaires (recherche q : nom, SIREN ou SIRET)", tag: "Entreprises",
+               response: Paged(items: [CompanyOut.example], page: 1, per: 50, total: 1), paged: true) { req in
+            _ = try req.requirePrincipal()
+            let query = CompanyModel.query(on: req.db).sort(\.$name)
+            if let q = try req.query.get(String?.self, at: "q")?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+                let digits = q.filter(\.isNumber)
+                if digits.count >= 9, digits.count == q.filter({ !$0.isWhitespace }).count, let siren = try? Siren(String(digits.prefix(9))) {
+                    query.filter(\.$siren == siren)
+                } else {
+                    query.filter(\.$name, containsIgnoringCase: q, on: req.db)
+                }
+            }
+            return try await Paged.fetch(query, for: req) { try await output($0, on: req.db) }
+        }
+        api.on(.POST, "companies", summary: "Enregistrer une entreprise (et l'établissement de son SIRET)", tag: "Entreprises",
+               request: CompanyIn.example, response: CompanyOut.example, status: .created) { req in
+            let principal = try writer(req)
+            let input = try req.content.decode(CompanyIn.self)
+            guard let siren = input.siret?.siren ?? input.siren else {
+                throw Problem.invalid("siret", "Indiquez le SIRET de l'établissement (ou au moins le SIREN de l'entreprise).")
+            }
+            if let given = input.siren, let fromSiret = input.siret?.siren, given != fromSiret {
+                throw Problem.invalid("siren", "Le SIREN \(given) ne correspond pas au SIRET \(input.siret!) (SIREN \(fromSiret)).")
+            }
+            if try await CompanyModel.query(on: req.db).filter(\.$siren == siren).count() > 0 {
+                throw Problem(.conflict, "L'entreprise de SIREN \(siren) est déjà enregistrée.", field: "siren")
+            }
+            let model = CompanyModel(siren: siren, name: try required(input.name, "name"))
+            try input.apply(to: model)
+            let establishment = input.siret.map {
+                EstablishmentModel(id: UUID(), companyID: model.id!, siret: $0, address: input.address, communeCode: model.communeCode, isHeadOffice: false)
+            }
+            let actor = principal.actor
+            try await Store.write(on: req.db) { tx in
+                try await Audited.create(model, "company", conventionID: nil, actor: actor, on: tx)
+                if let establishment { try await Audited.create(establishment, "establishment", conventionID: nil, actor: actor, on: tx) }
+            }
+            return try await output(model, on: req.db)
+        }
+        api.on(.GET, "companies", ":companyID", summary: "Lire une entreprise et ses établissements", tag: "Entreprises",
+               response: CompanyOut.example) { req in
+            _ = try req.requirePrincipal()
+            return try await output(try await company(req), on: req.db)
+        }
+        api.on(.PATCH, "companies", ":companyID", summary: "Modifier une entreprise", tag: "Entreprises",
+               request: CompanyIn.example, response: CompanyOut.example) { req in
+            let actor = try writer(req).actor
+            let model = try await company(req)
+            let input = try req.content.decode(CompanyIn.self)
+            if let siren = input.siret?.siren ?? input.siren, siren != model.siren {
+                throw Problem.invalid("siren", "On ne change pas le SIREN d'une entreprise : enregistrez l'autre entreprise.")
+            }
+            let before = try AuditTrail.snapshot(model)
+            try input.apply(to: model)
+            try await Store.write(on: req.db) { tx in
+                try await Audited.saveChanges(model, before: before, "company", conventionID: nil, actor: actor, on: tx)
+            }
+            return try await output(model, on: req.db)
+        }
+        api.on(.POST, "companies", ":companyID", "establishments", summary: "Ajouter un établissement (SIRET de l'entreprise)", tag: "Entreprises",
+               request: EstablishmentIn.example, response: CompanyOut.example, status: .created) { req in
+            let actor = try writer(req).actor
+            let model = try await company(req)
+            let input = try req.content.decode(EstablishmentIn.self)
+            guard input.siret.siren == model.siren else {
+                throw Problem.invalid("siret", "Le SIRET \(input.siret) n'appartient pas à l'entreprise de SIREN \(model.siren).")
+            }
+            if try await EstablishmentModel.query(on: req.db).filter(\.$siret == input.siret).count() > 0 {
+                throw Problem(.conflict, "L'établissement \(input.siret) est déjà enregistré.", field: "siret")
+            }
+            let establishment = EstablishmentModel(id: UUID(), companyID: try model.requireID(), siret: input.siret, address: input.address,
+                                                   communeCode: try input.communeCode.map(CompanyIn.commune), isHeadOffice: input.isHeadOffice ?? false)
+            try await Store.write(on: req.db) { tx in
+                try await Audited.create(establishment, "establishment", conventionID: nil, actor: actor, on: tx)
+            }
+            return try await output(model, on: req.db)
+        }
+        api.on(.POST, "companies", ":companyID", "undertaking", summary: "Réunir deux entreprises en une entreprise unique (de minimis)",
+               tag: "Entreprises", request: UndertakingLinkIn.example, response: [CompanyOut.example]) { req in
+            let actor = try writer(req).actor
+            let model = try await company(req)
+            let input = try req.content.decode(UndertakingLinkIn.self)
+            guard let other = try await CompanyModel.find(input.companyID, on: req.db) else { throw Problem.invalid("companyID", "Entreprise inconnue.") }
+            let target = model.undertakingID, absorbed = other.undertakingID
+            let members = try await Store.write(on: req.db) { tx -> [CompanyModel] in
+                if absorbed != target {
+                    for member in try await CompanyModel.query(on: tx).filter(\.$undertakingID == absorbed).all() {
+                        try await Audited.update(member, "company", conventionID: nil, actor: actor, on: tx) { $0.undertakingID = target }
+                    }
+                }
+                return try await CompanyModel.query(on: tx).filter(\.$undertakingID == target).sort(\.$name).all()
+            }
+            var result: [CompanyOut] = []
+            for member in members { result.append(try await output(member, on: req.db)) }
+            return result
+        }
+    }
+}
