@@ -57,4 +57,45 @@ struct CompanyTests {
             #expect(try await app.call(.POST, "/api/v1/companies", token: reader, json: #"{"siret":"12345678200036","name":"X"}"#).status == .forbidden)
         }
     }
+
+    @Test("De minimis : aides du 01/03/2022, du 01/06/2023 et du 01/02/2025 à une entreprise unique ; refus au-delà du plafond, dépassement par un administrateur seulement", arguments: Engine.available)
+    func deMinimis(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let agent = try await app.token("agent.sud-territoire.cma@demo.pacte.fr")
+            func post(_ path: String, _ body: String, token: String? = nil) async throws -> TestingHTTPResponse {
+                try await app.call(.POST, "/api/v1" + path, token: token ?? agent, json: body)
+            }
+            let a = try #require((try json(try await post("/companies", #"{"siret":"12345678200010","name":"Boulangerie Martin"}"#)) as? [String: Any])?["id"] as? String)
+            let b = try #require((try json(try await post("/companies", #"{"siret":"12345679000013","name":"Martin Traiteur"}"#)) as? [String: Any])?["id"] as? String)
+            _ = try await post("/companies/\(a)/undertaking", #"{"companyID":"\#(b)"}"#)
+
+            let first = try await post("/companies/\(a)/de-minimis-grants", #"{"grantedOn":"2022-03-01","amount":"150000","grantor":"Région"}"#)
+            #expect(first.status == .created, "\(first.body.string)")
+            #expect(((try json(first) as? [String: Any])?["assessment"] as? [String: Any])?["regulation"] as? String == "1407/2013")
+
+            // Aid to the other company of the undertaking counts: 150 000 + 60 000 > 200 000 € (1407/2013).
+            let refused = try await post("/companies/\(b)/de-minimis-grants", #"{"grantedOn":"2023-06-01","amount":"60000","grantor":"Département"}"#)
+            #expect(refused.status == .conflict)
+            #expect(try problemDetail(refused).detail.contains("il reste 50\u{202F}000,00\u{00A0}€"))
+            let second = try await post("/companies/\(b)/de-minimis-grants", #"{"grantedOn":"2023-06-01","amount":"40000","grantor":"Département"}"#)
+            #expect(((try json(second) as? [String: Any])?["assessment"] as? [String: Any])?["verdict"] as? String == "nearCeiling")
+
+            let ledger = try #require(try json(try await app.call(.GET, "/api/v1/companies/\(a)/de-minimis?on=2025-02-01&amount=120000", token: agent)) as? [String: Any])
+            let assessment = try #require(ledger["assessment"] as? [String: Any])
+            #expect(assessment["regulation"] as? String == "2023/2831")
+            #expect(assessment["windowStart"] as? String == "2022-02-02")
+            #expect(assessment["received"] as? String == "190000.00")
+            #expect(assessment["verdict"] as? String == "overCeiling")
+            #expect((ledger["grants"] as? [Any])?.count == 2)
+
+            let over = #"{"grantedOn":"2025-02-01","amount":"120000","grantor":"Métropole","overrideReason":"aide notifiée à la Commission"}"#
+            #expect(try await post("/companies/\(a)/de-minimis-grants", over).status == .forbidden, "an agent may not override")
+            let events = try await app.auditCount()
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let overridden = try await post("/companies/\(a)/de-minimis-grants", over, token: admin)
+            #expect(overridden.status == .created)
+            #expect(((try json(overridden) as? [String: Any])?["grant"] as? [String: Any])?["overrideReason"] as? String == "aide notifiée à la Commission")
+            #expect(try await app.auditCount() == events + 1, "the override is in the audit trail")
+        }
+    }
 }

@@ -24,6 +24,7 @@ public enum PacteMigrations {
             M015CreateEnvelopesAndCommitments(),
             M016CreateServiceCatalogue(),
             M017CreateCompanies(),
+            M018CreateDeMinimisGrants(),
         ]
     }
 }
@@ -480,5 +481,25 @@ struct M017CreateCompanies: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await db.schema(EstablishmentModel.schema).delete()
         try await db.schema(CompanyModel.schema).delete()
+    }
+}
+
+struct M018CreateDeMinimisGrants: AsyncMigration {
+    var name: String { "018_CreateDeMinimisGrants" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(DeMinimisGrantModel.schema)
+            .id()
+            .field("company_id", .uuid, .required, .references(CompanyModel.schema, .id, onDelete: .restrict))
+            .field("granted_on", .string, .required)
+            .field("amount_cents", .int64, .required)
+            .field("grantor", .string, .required)
+            .field("regulation", .string, .required)
+            .field("override_reason", .string)
+            .field("convention_id", .uuid, .references(ConventionModel.schema, .id, onDelete: .setNull))
+            .field("created_at", .datetime)
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(DeMinimisGrantModel.schema).delete()
     }
 }

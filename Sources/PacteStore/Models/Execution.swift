@@ -180,3 +180,34 @@ public final class EstablishmentModel: Model, @unchecked Sendable {
         self.isHeadOffice = isHeadOffice
     }
 }
+
+/// One de minimis aid received by a company (its undertaking's ledger sums them).
+public final class DeMinimisGrantModel: Model, @unchecked Sendable {
+    public static let schema = "de_minimis_grants"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "company_id") public var company: CompanyModel
+    @Field(key: "granted_on") public var grantedOn: CivilDate
+    @Field(key: "amount_cents") public var amountCents: Int64
+    @Field(key: "grantor") public var grantor: String
+    @Field(key: "regulation") public var regulation: DeMinimisRegulation
+    /// Why an administrator let a grant past the ceiling through (audited).
+    @OptionalField(key: "override_reason") public var overrideReason: String?
+    @OptionalField(key: "convention_id") public var conventionID: UUID?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, companyID: UUID, grant: DeMinimisGrant, regulation: DeMinimisRegulation, overrideReason: String? = nil, conventionID: UUID? = nil) {
+        self.id = id
+        self.$company.id = companyID
+        self.grantedOn = grant.grantedOn
+        self.amountCents = grant.amount.cents
+        self.grantor = grant.grantor
+        self.regulation = regulation
+        self.overrideReason = overrideReason
+        self.conventionID = conventionID
+    }
+
+    public var grant: DeMinimisGrant { DeMinimisGrant(grantedOn: grantedOn, amount: Money(cents: amountCents), grantor: grantor) }
+}

@@ -102,6 +102,76 @@ public struct UndertakingLinkIn: Documented {
     public static var example: UndertakingLinkIn { UndertakingLinkIn(companyID: exampleID) }
 }
 
+public struct DeMinimisGrantOut: Content, Sendable {
+    public var id: UUID
+    public var companyID: UUID
+    public var grantedOn: CivilDate
+    public var amount: String
+    public var grantor: String
+    public var regulation: DeMinimisRegulation
+    public var overrideReason: String?
+
+    init(_ m: DeMinimisGrantModel) throws {
+        id = try m.requireID(); companyID = m.$company.id; grantedOn = m.grantedOn; amount = Money(cents: m.amountCents).decimalString
+        grantor = m.grantor; regulation = m.regulation; overrideReason = m.overrideReason
+    }
+}
+
+public struct DeMinimisAssessmentOut: Content, Sendable {
+    public var regulation: DeMinimisRegulation
+    public var windowStart: CivilDate
+    public var windowEnd: CivilDate
+    public var received: String
+    public var requested: String
+    public var ceiling: String
+    public var room: String
+    /// `within`, `nearCeiling` (past the warning threshold) or `overCeiling`.
+    public var verdict: String
+    public var message: String
+
+    init(_ a: DeMinimisAssessment) {
+        regulation = a.regulation; windowStart = a.window.lowerBound; windowEnd = a.window.upperBound
+        received = a.received.decimalString; requested = a.requested.decimalString; ceiling = a.ceiling.decimalString
+        room = a.room.decimalString; message = a.message
+        verdict = switch a.verdict { case .within: "within"; case .nearCeiling: "nearCeiling"; case .overCeiling: "overCeiling" }
+    }
+}
+
+public struct DeMinimisLedgerOut: Documented {
+    /// The companies of the single undertaking, whose aid is summed.
+    public var undertaking: [UUID]
+    public var grants: [DeMinimisGrantOut]
+    public var assessment: DeMinimisAssessmentOut
+
+    public static var example: DeMinimisLedgerOut {
+        let date = try! CivilDate(year: 2025, month: 2, day: 1)
+        let ledger = DeMinimisLedger(grants: [DeMinimisGrant(grantedOn: try! CivilDate(year: 2023, month: 6, day: 1), amount: Money(cents: 40_000_00), grantor: "Département")])
+        return DeMinimisLedgerOut(undertaking: [exampleID], grants: [], assessment: DeMinimisAssessmentOut(try! ledger.assess(Money(cents: 10_000_00), on: date)))
+    }
+}
+
+public struct DeMinimisGrantIn: Documented {
+    public var grantedOn: CivilDate
+    public var amount: AmountInput
+    public var grantor: String
+    /// Past the ceiling, a platform administrator may record the grant anyway, with a reason (audited).
+    public var overrideReason: String?
+
+    public static var example: DeMinimisGrantIn {
+        DeMinimisGrantIn(grantedOn: try! CivilDate(year: 2025, month: 2, day: 1), amount: AmountInput(Money(cents: 1_200_00)), grantor: "CCST", overrideReason: nil)
+    }
+}
+
+public struct DeMinimisGrantCreatedOut: Documented {
+    public var grant: DeMinimisGrantOut
+    public var assessment: DeMinimisAssessmentOut
+    public static var example: DeMinimisGrantCreatedOut {
+        let m = DeMinimisGrantModel(id: exampleID, companyID: exampleID, grant: DeMinimisGrant(grantedOn: try! CivilDate(year: 2025, month: 2, day: 1),
+                                    amount: Money(cents: 1_200_00), grantor: "CCST"), regulation: .eu2023_2831)
+        return DeMinimisGrantCreatedOut(grant: try! DeMinimisGrantOut(m), assessment: DeMinimisLedgerOut.example.assessment)
+    }
+}
+
 /// Companies (beneficiaries), their establishments and the single undertakings they form.
 /// Read by every signed-in user; written by agents and administrators.
 enum CompanyRoutes {
@@ -196,6 +266,37 @@ enum CompanyRoutes {
                 try await Audited.create(establishment, "establishment", conventionID: nil, actor: actor, on: tx)
             }
             return try await output(model, on: req.db)
+        }
+        api.on(.GET, "companies", ":companyID", "de-minimis", summary: "Registre de minimis de l'entreprise unique (paramètres : on, amount)",
+               tag: "Entreprises", response: DeMinimisLedgerOut.example) { req in
+            _ = try req.requirePrincipal()
+            let model = try await company(req)
+            var date = CivilDate.today()
+            if let text = try req.query.get(String?.self, at: "on") {
+                do throws(CivilDateError) { date = try CivilDate.parse(text) } catch { throw Problem.invalid("on", error.description) }
+            }
+            let amount = try req.query.get(String?.self, at: "amount").map { text -> Money in
+                guard let money = try? AmountParser.parse(text).amount else { throw Problem.invalid("amount", "Montant illisible : « \(text) ».") }
+                return money
+            } ?? .zero
+            let (ledger, rows) = try await DeMinimisStore.ledger(of: model, on: req.db)
+            let members = try await DeMinimisStore.undertaking(of: model, on: req.db).map { try $0.requireID() }
+            return DeMinimisLedgerOut(undertaking: members, grants: try rows.map(DeMinimisGrantOut.init),
+                                      assessment: DeMinimisAssessmentOut(try ledger.assess(amount, on: date)))
+        }
+        api.on(.POST, "companies", ":companyID", "de-minimis-grants", summary: "Inscrire une aide de minimis (refusée, 409, au-delà du plafond)",
+               tag: "Entreprises", request: DeMinimisGrantIn.example, response: DeMinimisGrantCreatedOut.example, status: .created) { req in
+            let principal = try writer(req)
+            let model = try await company(req)
+            let input = try req.content.decode(DeMinimisGrantIn.self)
+            let reason = input.overrideReason?.trimmingCharacters(in: .whitespaces)
+            if let reason, !reason.isEmpty, !principal.isPlatformAdmin {
+                throw Problem(.forbidden, "Seul un administrateur peut inscrire une aide au-delà du plafond.", field: "overrideReason")
+            }
+            guard input.amount.money.cents > 0 else { throw Problem.invalid("amount", "Le montant d'une aide doit être positif.") }
+            let grant = DeMinimisGrant(grantedOn: input.grantedOn, amount: input.amount.money, grantor: try required(input.grantor, "grantor"))
+            let (assessment, saved) = try await DeMinimisStore.record(grant, for: model, override: reason, actor: principal.actor, on: req.db)
+            return DeMinimisGrantCreatedOut(grant: try DeMinimisGrantOut(saved), assessment: DeMinimisAssessmentOut(assessment))
         }
         api.on(.POST, "companies", ":companyID", "undertaking", summary: "Réunir deux entreprises en une entreprise unique (de minimis)",
                tag: "Entreprises", request: UndertakingLinkIn.example, response: [CompanyOut.example]) { req in
