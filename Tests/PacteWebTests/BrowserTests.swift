@@ -233,7 +233,12 @@ struct BrowserTests {
     @Test("Contrôle d'accessibilité de chaque page (libellés, titres, contrastes, langue, tableaux)", arguments: Engine.available)
     func accessibilityOfEveryPage(engine: Engine) async throws {
         try await withServedPacte(engine) { base, app in
-            var paths = ["/", "/conventions", "/organisations", "/organisations?q=Marne", "/conventions/nouvelle", "/conventions/\(UUID())"]
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let company = try await app.call(.POST, "/api/v1/companies", token: admin, json: #"{"siret":"12345678200010","name":"Boulangerie Martin","naf":"10.71C"}"#)
+            let companyID = try #require((try json(company) as? [String: Any])?["id"] as? String)
+            _ = try await app.call(.POST, "/api/v1/companies/\(companyID)/de-minimis-grants", token: admin, json: #"{"grantedOn":"2025-02-01","amount":"1200","grantor":"CCST"}"#)
+            var paths = ["/", "/conventions", "/organisations", "/organisations?q=Marne", "/conventions/nouvelle", "/conventions/\(UUID())",
+                         "/prestations", "/entreprises", "/entreprises/\(companyID)"]
             for convention in try await ConventionModel.query(on: app.db).sort(\.$title).all() {
                 let id = try convention.requireID()
                 paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",
@@ -259,6 +264,8 @@ struct BrowserTests {
                 for path in paths {
                     try await browser.go(base + path)
                     report += try await browser.accessibilityViolations().map { "\(path): \($0)" }
+                    if path == "/prestations" { try await browser.screenshot(to: artefactPath("08-prestations-\(engine)")) }
+                    if path.hasPrefix("/entreprises/") { try await browser.screenshot(to: artefactPath("09-entreprise-\(engine)")) }
                 }
                 // A form that came back with errors: every error tied to its field.
                 try await browser.go(base + "/conventions/nouvelle")

@@ -96,6 +96,10 @@ struct CompanyTests {
             #expect(overridden.status == .created)
             #expect(((try json(overridden) as? [String: Any])?["grant"] as? [String: Any])?["overrideReason"] as? String == "aide notifiée à la Commission")
             #expect(try await app.auditCount() == events + 1, "the override is in the audit trail")
+            let page = try await app.call(.GET, "/entreprises/\(a)", token: agent).body.string
+            #expect(page.contains("Entreprise unique avec : Martin Traiteur"))
+            #expect(page.contains("plafond dépassé : aide notifiée à la Commission"))
+            #expect(page.contains(HTMLText.french("150 000,00 €")) && page.contains("01/03/2022"))
         }
     }
 }

@@ -35,7 +35,11 @@ struct PageTests {
     func everyPageRenders(engine: Engine) async throws {
         try await withDemo(engine) { app in
             let admin = try await app.token("admin@demo.pacte.fr")
-            var paths = ["/", "/conventions", "/organisations", "/organisations?q=S%C3%A9zanne", "/organisations?q=215104985", "/conventions/nouvelle"]
+            let company = try await app.call(.POST, "/api/v1/companies", token: admin, json: #"{"siret":"12345678200010","name":"Boulangerie Martin","naf":"10.71C"}"#)
+            let companyID = try #require((try json(company) as? [String: Any])?["id"] as? String)
+            _ = try await app.call(.POST, "/api/v1/companies/\(companyID)/de-minimis-grants", token: admin, json: #"{"grantedOn":"2025-02-01","amount":"1200","grantor":"CCST"}"#)
+            var paths = ["/", "/conventions", "/organisations", "/organisations?q=S%C3%A9zanne", "/organisations?q=215104985", "/conventions/nouvelle",
+                         "/prestations", "/entreprises", "/entreprises?q=martin", "/entreprises?q=123456782", "/entreprises/\(companyID)"]
             for convention in try await ConventionModel.query(on: app.db).all() {
                 let base = "/conventions/\(try convention.requireID())"
                 paths += [base, base + "/imprimer", base + "/modifier", base + "/parties/nouvelle", base + "/actions/nouvelle",

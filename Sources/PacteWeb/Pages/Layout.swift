@@ -7,12 +7,14 @@ typealias BodyNode = Node<HTML.BodyContext>
 
 /// The sections of the main navigation; the current one is marked `aria-current="page"`.
 enum NavSection: String, CaseIterable, Sendable {
-    case dashboard, conventions, directory
+    case dashboard, conventions, catalogue, companies, directory
 
     var label: String {
         switch self {
         case .dashboard: "Tableau de bord"
         case .conventions: "Conventions"
+        case .catalogue: "Prestations"
+        case .companies: "Entreprises"
         case .directory: "Annuaire"
         }
     }
@@ -21,6 +23,8 @@ enum NavSection: String, CaseIterable, Sendable {
         switch self {
         case .dashboard: "/"
         case .conventions: "/conventions"
+        case .catalogue: "/prestations"
+        case .companies: "/entreprises"
         case .directory: "/organisations"
         }
     }

@@ -54,6 +54,7 @@ enum PageRoutes {
             return ActionPage.page(view, viewer: try req.viewer(), notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
         }
         FormPages.register(pages)
+        ExecutionPages.register(on: pages)
     }
 }
 

@@ -1,0 +1,162 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Plot
+import Vapor
+
+/// Read pages of the execution data so far: the service catalogue, the companies and their de minimis ledger.
+enum ExecutionPages {
+    static func register(on pages: any RoutesBuilder) {
+        pages.get("prestations") { req async throws -> Page in
+            let services = try await ServiceModel.query(on: req.db).with(\.$provider).sort(\.$name).all()
+            return catalogue(services, today: .today(), viewer: try req.viewer())
+        }
+        pages.get("entreprises") { req async throws -> Page in
+            let search = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
+            var companies = try await CompanyModel.query(on: req.db).with(\.$establishments).sort(\.$name).all()
+            if let search, !search.isEmpty {
+                let digits = search.filter(\.isNumber)
+                let key = ReferenceData.searchKey(search)
+                companies = companies.filter { company in
+                    digits.count >= 3 && digits.count == search.filter({ !$0.isWhitespace }).count
+                        ? company.siren.digits.contains(digits) || company.establishments.contains { $0.siret.digits.contains(digits) }
+                        : ReferenceData.searchKey(company.name).contains(key)
+                }
+            }
+            return companyList(Array(companies.prefix(200)), search: search, viewer: try req.viewer())
+        }
+        pages.get("entreprises", ":companyID") { req async throws -> Page in
+            let id = try Access.uuid(req, "companyID", "Entreprise")
+            guard let company = try await CompanyModel.query(on: req.db).filter(\.$id == id).with(\.$establishments).first() else {
+                throw Problem.notFound("Entreprise")
+            }
+            let (ledger, grants) = try await DeMinimisStore.ledger(of: company, on: req.db)
+            let members = try await DeMinimisStore.undertaking(of: company, on: req.db)
+            let names = Dictionary(uniqueKeysWithValues: try members.map { (try $0.requireID(), $0.name) })
+            return companyPage(company, members: members, grants: grants.map { ($0, names[$0.$company.id] ?? "—") },
+                               assessment: try ledger.assess(.zero, on: .today()), viewer: try req.viewer())
+        }
+    }
+
+    static func catalogue(_ services: [ServiceModel], today: CivilDate, viewer: Viewer) -> Page {
+        let providers = Dictionary(grouping: services) { $0.provider.name }.sorted { $0.key < $1.key }
+        let content: BodyNode = .group(
+            .h1(.text("Catalogue des prestations")),
+            .p(.class("lead"), .text("Les prestations que les chambres proposent aux entreprises, au prix unitaire de leur convention.")),
+            .if(providers.isEmpty, .p(.class("muted"), .text("Aucune prestation au catalogue."))),
+            .forEach(providers) { provider, items in
+                .group(
+                    .h2(.text(provider)),
+                    .div(.class("table-wrap"), .table(
+                        .caption(.text("Prestations de \(provider)")),
+                        .thead(.tr(
+                            .th(.attribute(named: "scope", value: "col"), .text("Prestation")),
+                            .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Prix unitaire")),
+                            .th(.attribute(named: "scope", value: "col"), .text("Unité")),
+                            .th(.attribute(named: "scope", value: "col"), .text("Validité"))
+                        )),
+                        .tbody(.forEach(items) { service in
+                            .tr(.th(.attribute(named: "scope", value: "row"), .text(service.name),
+                                    .unwrap(service.details) { .div(.class("muted"), .text($0)) }),
+                                .td(.class("num"), .text("\(FrenchFormat.money(service.unitPrice)) \(service.taxRegime.label)")),
+                                .td(.text(service.unit.label)),
+                                .td(.text(service.isValid(on: today) ? DashboardPage.period(service.validFrom, service.validTo).replacingOccurrences(of: "dates non renseignées", with: "sans limite")
+                                                                     : "hors validité (\(DashboardPage.period(service.validFrom, service.validTo)))")))
+                        })
+                    ))
+                )
+            }
+        )
+        return Page(title: "Catalogue des prestations", section: .catalogue, viewer: viewer,
+                    breadcrumbs: [("Tableau de bord", "/"), ("Prestations", nil)], content: content)
+    }
+
+    static func companyList(_ companies: [CompanyModel], search: String?, viewer: Viewer) -> Page {
+        let field = Field(name: "q", label: "Nom, SIREN ou SIRET", control: .search, hint: "Par exemple « Martin » ou « 123 456 782 ».")
+        let content: BodyNode = .group(
+            .h1(.text("Entreprises bénéficiaires")),
+            .form(.class("search-form"), .method(.get), .action("/entreprises"), .attribute(named: "role", value: "search"),
+                  field.render(FormState(values: ["q": [search ?? ""]])),
+                  .button(.class("button"), .type(.submit), .text("Rechercher"))),
+            .p(.attribute(named: "role", value: "status"),
+               .text(companies.isEmpty ? "Aucune entreprise." : companies.count == 1 ? "1 entreprise." : "\(companies.count) entreprises.")),
+            .if(!companies.isEmpty, .div(.class("table-wrap"), .table(
+                .caption(.text("Entreprises enregistrées")),
+                .thead(.tr(
+                    .th(.attribute(named: "scope", value: "col"), .text("Entreprise")),
+                    .th(.attribute(named: "scope", value: "col"), .text("SIREN")),
+                    .th(.attribute(named: "scope", value: "col"), .text("Activité (NAF)")),
+                    .th(.attribute(named: "scope", value: "col"), .text("Effectif")),
+                    .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Établissements"))
+                )),
+                .tbody(.forEach(companies) { company in
+                    .tr(.th(.attribute(named: "scope", value: "row"), .a(.href("/entreprises/\(company.id!)"), .text(company.name))),
+                        .td(.class("num"), .text(formatSiren(company.siren))),
+                        .td(.text(company.naf.map { "\($0.code) — \($0.label)" } ?? "—")),
+                        .td(.text(company.workforceBand?.label ?? "—")),
+                        .td(.class("num"), .text(String(company.establishments.count))))
+                })
+            )))
+        )
+        return Page(title: "Entreprises", section: .companies, viewer: viewer,
+                    breadcrumbs: [("Tableau de bord", "/"), ("Entreprises", nil)], content: content)
+    }
+
+    static func formatSiren(_ siren: Siren) -> String { DirectoryPage.formatSiren(siren) }
+
+    static func companyPage(_ company: CompanyModel, members: [CompanyModel], grants: [(DeMinimisGrantModel, String)],
+                            assessment: DeMinimisAssessment, viewer: Viewer) -> Page {
+        let contact = [company.contactName, company.contactEmail, company.contactPhone].compactMap { $0 }.joined(separator: " · ")
+        let partners = members.filter { $0.id != company.id }.map(\.name)
+        let content: BodyNode = .group(
+            .h1(.text(company.name)),
+            .dl(.class("facts"),
+                .dt(.text("SIREN")), .dd(.text(formatSiren(company.siren))),
+                .dt(.text("Activité (NAF)")), .dd(.text(company.naf.map { "\($0.code) — \($0.label)" } ?? "—")),
+                .dt(.text("Effectif")), .dd(.text(company.workforceBand?.label ?? "—")),
+                .dt(.text("Adresse")), .dd(.text(company.address ?? "—")),
+                .dt(.text("Contact")), .dd(.text(contact.isEmpty ? "—" : contact))),
+            .h2(.text("Établissements")),
+            establishments(company.establishments),
+            .h2(.text("Aides de minimis")),
+            .if(!partners.isEmpty, .p(.text("Entreprise unique avec : \(partners.joined(separator: ", ")). Leurs aides se cumulent."))),
+            .p(.class(assessment.verdict == .within ? "notice" : "notice warning"), .text("Aujourd'hui, " + assessment.message)),
+            grantsTable(grants)
+        )
+        return Page(title: company.name, section: .companies, viewer: viewer,
+                    breadcrumbs: [("Tableau de bord", "/"), ("Entreprises", "/entreprises"), (company.name, nil)], content: content)
+    }
+
+    static func establishments(_ items: [EstablishmentModel]) -> BodyNode {
+        guard !items.isEmpty else { return .p(.class("muted"), .text("Aucun établissement enregistré.")) }
+        let rows: [Node<HTML.TableContext>] = items.sorted { $0.siret.digits < $1.siret.digits }.map { e in
+            let siret = e.siret.description + (e.isHeadOffice ? " (siège)" : "")
+            return .tr(.th(.attribute(named: "scope", value: "row"), .text(siret)), .td(.text(e.address ?? "—")), .td(.text(e.communeCode ?? "—")))
+        }
+        return .div(.class("table-wrap"), .table(
+            .caption(.text("Établissements de l'entreprise")),
+            .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("SIRET")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Adresse")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Commune (code INSEE)")))),
+            .tbody(.group(rows))))
+    }
+
+    static func grantsTable(_ grants: [(DeMinimisGrantModel, String)]) -> BodyNode {
+        guard !grants.isEmpty else { return .p(.class("muted"), .text("Aucune aide inscrite.")) }
+        let rows: [Node<HTML.TableContext>] = grants.map { grant, beneficiary in
+            let regulation: String = grant.regulation.label + (grant.overrideReason.map { " — plafond dépassé : \($0)" } ?? "")
+            let amount: String = FrenchFormat.money(Money(cents: grant.amountCents))
+            return .tr(.th(.attribute(named: "scope", value: "row"), .text(FrenchFormat.date(grant.grantedOn))),
+                       .td(.text(beneficiary)), .td(.text(grant.grantor)), .td(.text(regulation)), .td(.class("num"), .text(amount)))
+        }
+        return .div(.class("table-wrap"), .table(
+            .caption(.text("Aides de minimis reçues par l'entreprise unique")),
+            .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Date d'octroi")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Bénéficiaire")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Organisme")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Règlement")),
+                       .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Montant")))),
+            .tbody(.group(rows))))
+    }
+}
