@@ -77,6 +77,9 @@ public struct DeMinimisAssessment: Hashable, Sendable {
     public var message: String {
         let period = "du \(FrenchFormat.date(window.lowerBound)) au \(FrenchFormat.date(window.upperBound))"
         let base = "\(regulation.label) : \(FrenchFormat.money(received)) d'aides de minimis reçues \(period), plafond \(FrenchFormat.money(ceiling))"
+        if requested.isZero {
+            return base + " ; il reste \(FrenchFormat.money(room)) avant le plafond."
+        }
         switch verdict {
         case .within:
             return base + " ; avec \(FrenchFormat.money(requested)), le total serait de \(FrenchFormat.money(totalAfter))."

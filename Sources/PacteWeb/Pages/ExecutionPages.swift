@@ -40,7 +40,8 @@ enum ExecutionPages {
     }
 
     static func catalogue(_ services: [ServiceModel], today: CivilDate, viewer: Viewer) -> Page {
-        let providers = Dictionary(grouping: services) { $0.provider.name }.sorted { $0.key < $1.key }
+        let providers = Dictionary(grouping: services) { $0.provider.name }
+            .sorted { $0.key.compare($1.key, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedAscending }
         let content: BodyNode = .group(
             .h1(.text("Catalogue des prestations")),
             .p(.class("lead"), .text("Les prestations que les chambres proposent aux entreprises, au prix unitaire de leur convention.")),
@@ -131,7 +132,9 @@ enum ExecutionPages {
     static func establishments(_ items: [EstablishmentModel]) -> BodyNode {
         guard !items.isEmpty else { return .p(.class("muted"), .text("Aucun établissement enregistré.")) }
         let rows: [Node<HTML.TableContext>] = items.sorted { $0.siret.digits < $1.siret.digits }.map { e in
-            let siret = e.siret.description + (e.isHeadOffice ? " (siège)" : "")
+            let d = Array(e.siret.digits)
+            let spaced = [String(d[0..<3]), String(d[3..<6]), String(d[6..<9]), String(d[9...])].joined(separator: "\u{00A0}")
+            let siret = spaced + (e.isHeadOffice ? " (siège)" : "")
             return .tr(.th(.attribute(named: "scope", value: "row"), .text(siret)), .td(.text(e.address ?? "—")), .td(.text(e.communeCode ?? "—")))
         }
         return .div(.class("table-wrap"), .table(
