@@ -136,12 +136,23 @@ struct PageTests {
             #expect(HTMLText.element(in: refused.body.string, id: "f-roles-error") == "Cochez au moins un rôle.")
             #expect(try await app.auditCount() == events)
 
+            // Two checked boxes arrive as one repeated field; `+` and percent-escapes are read as the browser sent them.
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: token)
+            headers.contentType = .urlEncodedForm
+            let both = try await app.testing().sendRequest(.POST, path, headers: headers,
+                                                           body: ByteBuffer(string: "roles=signatory&roles=funder&designation=la+Ville+de+S%C3%A9zanne"))
+            #expect(both.status == .seeOther)
+            let updated = try #require(try await ConventionPartyModel.find(party.requireID(), on: app.db))
+            #expect(updated.roles == [.signatory, .funder])
+            #expect(updated.designation == "la Ville de Sézanne")
+
             let saved = try await app.call(.POST, path, token: token, form: ["roles": "funder", "designation": ""])
             #expect(saved.status == .seeOther)
             let stored = try #require(try await ConventionPartyModel.find(party.requireID(), on: app.db))
             #expect(stored.roles == [.funder])
             #expect(stored.designation == nil)
-            #expect(try await app.auditCount() == events + 1)
+            #expect(try await app.auditCount() == events + 2)
         }
     }
 

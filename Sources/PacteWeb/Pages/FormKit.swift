@@ -15,14 +15,8 @@ struct FormState: Sendable {
 
     /// Reads an `application/x-www-form-urlencoded` body, keeping repeated fields (checkboxes).
     init(request: Request) throws {
-        guard let buffer = request.body.data else { return }
-        let body = String(buffer: buffer)
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
-            values[key, default: []].append(value)
-        }
+        guard request.body.data != nil else { return }
+        values = (try? request.content.decode([String: [String]].self, as: .urlEncodedForm)) ?? [:]
     }
 
     subscript(_ name: String) -> String { values[name]?.first ?? "" }
@@ -38,15 +32,12 @@ struct FormState: Sendable {
     mutating func set(_ name: String, _ value: String?) { values[name] = value.map { [$0] } ?? [] }
 
     /// Records the error of a problem raised by the shared create/update code: next to its field when
-    /// the field is on this form, at the top otherwise.
-    mutating func absorb(_ error: any Error, fieldNames: [String: String] = [:]) {
+    /// the field is on this form (forms name their fields like the API's JSON keys), at the top otherwise.
+    mutating func absorb(_ error: any Error) {
         let problem = ProblemMiddleware.problem(for: error)
-        if let field = problem.field {
-            let name = fieldNames[field] ?? field
-            if values[name] != nil || fieldNames[field] != nil {
-                errors[name] = problem.detail
-                return
-            }
+        if let field = problem.field, values[field] != nil {
+            errors[field] = problem.detail
+            return
         }
         formError = problem.detail
     }
