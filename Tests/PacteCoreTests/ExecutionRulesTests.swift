@@ -1,3 +1,4 @@
+import Foundation
 import PacteCore
 import PropertyBased
 import Testing
@@ -92,5 +93,27 @@ struct ExecutionRulesTests {
         #expect(window.lowerBound == (try date(2020, 7, 1)))
         #expect(DeMinimisRegulation.applicable(on: try date(2023, 12, 31)) == .eu1407_2013)
         #expect(DeMinimisRegulation.applicable(on: try date(2024, 1, 1)) == .eu2023_2831)
+    }
+}
+
+@Suite("Financement d'une prestation par les parts de son action")
+struct InterventionFundingTests {
+    @Test("Sézanne 2.c (25 % / 25 % / 50 %) appliqué à un parcours de 6 000 € ; une part fixe ou sans montant ne s'applique pas à une prestation")
+    func sezanneParcours() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let plan = try PlanFile.decode(try Data(contentsOf: root.appendingPathComponent("examples/sezanne.json")))
+        let action = try #require(plan.actions.first { $0.code == "2.c" })
+        let parts = try InterventionFunding.split(Money(cents: 6_000_00), regime: .ht, action: action, funders: plan.funders)
+        let byName = Dictionary(uniqueKeysWithValues: parts.map { (plan.funder($0.funder)?.displayName ?? "", $0.amount) })
+        #expect(byName == ["Ville de Sézanne": Money(cents: 1_500_00), "Entreprise": Money(cents: 1_500_00), "Région GE": Money(cents: 3_000_00)])
+
+        let fixedOnly = PlannedAction(code: "x", title: "x", lines: [], shares: [.funder("a", .fixed(Money(cents: 1_000_00))), .funder("b", .undetermined)])
+        let funders = [Funder(id: "a", name: "A"), Funder(id: "b", name: "B")]
+        #expect(try InterventionFunding.split(Money(cents: 300_00), regime: .ht, action: fixedOnly, funders: funders).isEmpty)
+
+        // Odd cents go by largest remainder: 100,01 € at 50 % / remainder.
+        let halves = PlannedAction(code: "y", title: "y", lines: [], shares: [.funder("a", .percentage(.percent(50))), .funder("b", .remainder)])
+        let split = try InterventionFunding.split(Money(cents: 100_01), regime: .ht, action: halves, funders: funders)
+        #expect(split.map(\.amount).reduce(Money.zero, +) == Money(cents: 100_01))
     }
 }

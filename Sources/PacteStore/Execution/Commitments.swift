@@ -16,37 +16,42 @@ public enum Commitments {
 
     /// Commits funds, refusing with `EnvelopeRefusal` when any envelope covering the commitment would be passed.
     public static func commit(_ commitment: CommitmentModel, actor: Actor, on db: any Database) async throws -> CommitmentModel {
+        try await Store.write(on: db) { tx in try await admit(commitment, actor: actor, inside: tx) }
+    }
+
+    /// The check and the insert, inside a write the caller already holds (`Store.write`).
+    public static func admit(_ commitment: CommitmentModel, actor: Actor, inside tx: any Database) async throws -> CommitmentModel {
         guard commitment.amountCents > 0 else {
             throw EnvelopeRefusal(envelope: Envelope(name: commitment.label, cap: .zero), requested: Money(cents: commitment.amountCents),
                                   remaining: .zero, reason: .notPositive)
         }
-        return try await Store.write(on: db) { tx in
-            let envelopes = try await EnvelopeModel.query(on: tx)
-                .filter(\.$convention.$id == commitment.$convention.id).filter(\.$funder.$id == commitment.$funder.id).all()
-                .filter { $0.covers(commitment) }
-            if !envelopes.isEmpty {
-                let active = try await CommitmentModel.query(on: tx)
-                    .filter(\.$convention.$id == commitment.$convention.id).filter(\.$funder.$id == commitment.$funder.id)
-                    .filter(\.$status == .committed).all()
-                for envelope in envelopes {
-                    let committed = try active.filter { envelope.covers($0) }.reduce(Money.zero) { try $0.adding(Money(cents: $1.amountCents)) }
-                    _ = try envelope.envelope.admit(Money(cents: commitment.amountCents), committed: committed)
-                }
+        let envelopes = try await EnvelopeModel.query(on: tx)
+            .filter(\.$convention.$id == commitment.$convention.id).filter(\.$funder.$id == commitment.$funder.id).all()
+            .filter { $0.covers(commitment) }
+        if !envelopes.isEmpty {
+            let active = try await CommitmentModel.query(on: tx)
+                .filter(\.$convention.$id == commitment.$convention.id).filter(\.$funder.$id == commitment.$funder.id)
+                .filter(\.$status == .committed).all()
+            for envelope in envelopes {
+                let committed = try active.filter { envelope.covers($0) }.reduce(Money.zero) { try $0.adding(Money(cents: $1.amountCents)) }
+                _ = try envelope.envelope.admit(Money(cents: commitment.amountCents), committed: committed)
             }
-            commitment.id = commitment.id ?? UUID()
-            try await Audited.create(commitment, "commitment", conventionID: commitment.$convention.id, actor: actor, on: tx)
-            return commitment
         }
+        commitment.id = commitment.id ?? UUID()
+        try await Audited.create(commitment, "commitment", conventionID: commitment.$convention.id, actor: actor, on: tx)
+        return commitment
     }
 
     /// Releases a commitment (a cancelled service): its funds count no more.
     public static func release(_ commitment: CommitmentModel, actor: Actor, on db: any Database) async throws {
         guard commitment.status == .committed else { throw StoreError.conflict("Cet engagement est déjà libéré.") }
-        try await Store.write(on: db) { tx in
-            try await Audited.update(commitment, "commitment", conventionID: commitment.$convention.id, actor: actor, on: tx) { m in
-                m.status = .released
-                m.releasedAt = Date()
-            }
+        try await Store.write(on: db) { tx in try await release(commitment, actor: actor, inside: tx) }
+    }
+
+    public static func release(_ commitment: CommitmentModel, actor: Actor, inside tx: any Database) async throws {
+        try await Audited.update(commitment, "commitment", conventionID: commitment.$convention.id, actor: actor, on: tx) { m in
+            m.status = .released
+            m.releasedAt = Date()
         }
     }
 

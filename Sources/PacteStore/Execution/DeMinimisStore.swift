@@ -21,14 +21,20 @@ public enum DeMinimisStore {
     /// (the caller checks who may override). Returns the assessment made before the grant.
     public static func record(_ grant: DeMinimisGrant, for company: CompanyModel, override: String?, conventionID: UUID? = nil,
                               actor: Actor, on db: any Database) async throws -> (DeMinimisAssessment, DeMinimisGrantModel) {
-        let companyID = try company.requireID()
-        return try await Store.write(on: db) { tx in
-            var (ledger, _) = try await ledger(of: company, on: tx)
-            let assessment = try ledger.grant(grant, override: override)
-            let model = DeMinimisGrantModel(id: UUID(), companyID: companyID, grant: grant, regulation: assessment.regulation,
-                                            overrideReason: assessment.verdict == .overCeiling ? override : nil, conventionID: conventionID)
-            try await Audited.create(model, "de-minimis-grant", conventionID: conventionID, actor: actor, on: tx)
-            return (assessment, model)
+        try await Store.write(on: db) { tx in
+            try await record(grant, for: company, override: override, conventionID: conventionID, interventionID: nil, actor: actor, inside: tx)
         }
+    }
+
+    /// The same, inside a write the caller already holds.
+    public static func record(_ grant: DeMinimisGrant, for company: CompanyModel, override: String?, conventionID: UUID?, interventionID: UUID?,
+                              actor: Actor, inside tx: any Database) async throws -> (DeMinimisAssessment, DeMinimisGrantModel) {
+        var (ledger, _) = try await ledger(of: company, on: tx)
+        let assessment = try ledger.grant(grant, override: override)
+        let model = DeMinimisGrantModel(id: UUID(), companyID: try company.requireID(), grant: grant, regulation: assessment.regulation,
+                                        overrideReason: assessment.verdict == .overCeiling ? override : nil, conventionID: conventionID)
+        model.interventionID = interventionID
+        try await Audited.create(model, "de-minimis-grant", conventionID: conventionID, actor: actor, on: tx)
+        return (assessment, model)
     }
 }

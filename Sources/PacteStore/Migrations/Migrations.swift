@@ -25,6 +25,7 @@ public enum PacteMigrations {
             M016CreateServiceCatalogue(),
             M017CreateCompanies(),
             M018CreateDeMinimisGrants(),
+            M019CreateInterventions(),
         ]
     }
 }
@@ -501,5 +502,39 @@ struct M018CreateDeMinimisGrants: AsyncMigration {
     }
     func revert(on db: any Database) async throws {
         try await db.schema(DeMinimisGrantModel.schema).delete()
+    }
+}
+
+struct M019CreateInterventions: AsyncMigration {
+    var name: String { "019_CreateInterventions" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(InterventionModel.schema)
+            .id()
+            .field("convention_id", .uuid, .required, .references(ConventionModel.schema, .id, onDelete: .cascade))
+            .field("action_id", .uuid, .required, .references(ActionModel.schema, .id, onDelete: .restrict))
+            .field("service_id", .uuid, .references(ServiceModel.schema, .id, onDelete: .setNull))
+            .field("company_id", .uuid, .required, .references(CompanyModel.schema, .id, onDelete: .restrict))
+            .field("label", .string, .required)
+            .field("programme", .string)
+            .field("quote_cents", .int64, .required)
+            .field("status", .string, .required)
+            .field("accepted_on", .string)
+            .field("delivered_on", .string)
+            .field("deliverable", .string)
+            .field("invoice_number", .string)
+            .field("invoiced_on", .string)
+            .field("invoice_cents", .int64)
+            .field("paid_on", .string)
+            .field("cancel_reason", .string)
+            .field("created_at", .datetime)
+            .create()
+        // Additive columns (SQLite adds a column, never alters one).
+        try await db.schema(CommitmentModel.schema).field("intervention_id", .uuid).update()
+        try await db.schema(DeMinimisGrantModel.schema).field("intervention_id", .uuid).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(DeMinimisGrantModel.schema).deleteField("intervention_id").update()
+        try await db.schema(CommitmentModel.schema).deleteField("intervention_id").update()
+        try await db.schema(InterventionModel.schema).delete()
     }
 }

@@ -58,6 +58,8 @@ public final class CommitmentModel: Model, @unchecked Sendable {
     @Field(key: "status") public var status: CommitmentStatus
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @OptionalField(key: "released_at") public var releasedAt: Date?
+    /// The service this commitment pays for (one commitment per public funder of an accepted service).
+    @OptionalField(key: "intervention_id") public var interventionID: UUID?
 
     public init() {}
 
@@ -195,6 +197,7 @@ public final class DeMinimisGrantModel: Model, @unchecked Sendable {
     @OptionalField(key: "override_reason") public var overrideReason: String?
     @OptionalField(key: "convention_id") public var conventionID: UUID?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @OptionalField(key: "intervention_id") public var interventionID: UUID?
 
     public init() {}
 
@@ -211,3 +214,43 @@ public final class DeMinimisGrantModel: Model, @unchecked Sendable {
 
     public var grant: DeMinimisGrant { DeMinimisGrant(grantedOn: grantedOn, amount: Money(cents: amountCents), grantor: grantor) }
 }
+
+/// A service prescribed to a company under an action of a convention, from quote to payment.
+public final class InterventionModel: Model, @unchecked Sendable {
+    public static let schema = "interventions"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "convention_id") public var convention: ConventionModel
+    @Parent(key: "action_id") public var action: ActionModel
+    @OptionalParent(key: "service_id") public var service: ServiceModel?
+    @Parent(key: "company_id") public var company: CompanyModel
+    @Field(key: "label") public var label: String
+    @OptionalField(key: "programme") public var programme: String?
+    @Field(key: "quote_cents") public var quoteCents: Int64
+    @Field(key: "status") public var status: InterventionStatus
+    @OptionalField(key: "accepted_on") public var acceptedOn: CivilDate?
+    @OptionalField(key: "delivered_on") public var deliveredOn: CivilDate?
+    @OptionalField(key: "deliverable") public var deliverable: String?
+    @OptionalField(key: "invoice_number") public var invoiceNumber: String?
+    @OptionalField(key: "invoiced_on") public var invoicedOn: CivilDate?
+    @OptionalField(key: "invoice_cents") public var invoiceCents: Int64?
+    @OptionalField(key: "paid_on") public var paidOn: CivilDate?
+    @OptionalField(key: "cancel_reason") public var cancelReason: String?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, conventionID: UUID, actionID: UUID, serviceID: UUID?, companyID: UUID, label: String, quote: Money, programme: String? = nil) {
+        self.id = id
+        self.$convention.id = conventionID
+        self.$action.id = actionID
+        self.$service.id = serviceID
+        self.$company.id = companyID
+        self.label = label
+        self.quoteCents = quote.cents
+        self.programme = programme
+        self.status = .quoted
+    }
+}
+
+extension InterventionStatus: FrenchCodedEnum {}

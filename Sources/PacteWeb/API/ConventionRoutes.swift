@@ -62,6 +62,7 @@ enum ConventionRoutes {
         registerActions(api)
         registerConfidentialItems(api)
         registerEnvelopes(api)
+        registerInterventions(api)
     }
 
     /// Creates a convention; the organisation it is drafted for becomes its first party (signatory).

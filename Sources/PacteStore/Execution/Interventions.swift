@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import PacteCore
+
+/// The life of a service given to a company. Accepting it commits, in one write, each public
+/// funder's part (checked against the envelopes) and records that part as de minimis aid to the
+/// company (checked against the ceiling): if either refuses, nothing is committed.
+public enum Interventions {
+    public static func accept(_ intervention: InterventionModel, on date: CivilDate, actor: Actor, db: any Database) async throws {
+        try await Store.write(on: db) { tx in
+            let next = try intervention.status.moving(to: .accepted)
+            try await fund(intervention, amount: Money(cents: intervention.quoteCents), on: date, actor: actor, tx: tx)
+            try await Audited.update(intervention, "intervention", conventionID: intervention.$convention.id, actor: actor, on: tx) {
+                $0.status = next
+                $0.acceptedOn = date
+            }
+        }
+    }
+
+    public static func deliver(_ intervention: InterventionModel, on date: CivilDate, deliverable: String?, actor: Actor, db: any Database) async throws {
+        try await Store.write(on: db) { tx in
+            let next = try intervention.status.moving(to: .delivered)
+            try await Audited.update(intervention, "intervention", conventionID: intervention.$convention.id, actor: actor, on: tx) {
+                $0.status = next
+                $0.deliveredOn = date
+                $0.deliverable = deliverable
+            }
+        }
+    }
+
+    /// An invoice below the quote releases the difference (the parts are computed again on the
+    /// invoiced amount); above it, the difference is not covered and the invoice is refused.
+    public static func invoice(_ intervention: InterventionModel, number: String, on date: CivilDate, amount: Money, actor: Actor, db: any Database) async throws {
+        guard amount.cents <= intervention.quoteCents else {
+            throw StoreError.invalid(field: "amount", message: "La facture (\(FrenchFormat.money(amount))) dépasse le devis accepté "
+                + "(\(FrenchFormat.money(Money(cents: intervention.quoteCents)))) : l'écart de "
+                + "\(FrenchFormat.money(Money(cents: amount.cents - intervention.quoteCents))) n'est pas couvert par les engagements.")
+        }
+        try await Store.write(on: db) { tx in
+            let next = try intervention.status.moving(to: .invoiced)
+            if amount.cents < intervention.quoteCents {
+                try await unfund(intervention, actor: actor, tx: tx)
+                try await fund(intervention, amount: amount, on: intervention.acceptedOn ?? date, actor: actor, tx: tx)
+            }
+            try await Audited.update(intervention, "intervention", conventionID: intervention.$convention.id, actor: actor, on: tx) {
+                $0.status = next
+                $0.invoiceNumber = number
+                $0.invoicedOn = date
+                $0.invoiceCents = amount.cents
+            }
+        }
+    }
+
+    public static func pay(_ intervention: InterventionModel, on date: CivilDate, actor: Actor, db: any Database) async throws {
+        try await Store.write(on: db) { tx in
+            let next = try intervention.status.moving(to: .paid)
+            try await Audited.update(intervention, "intervention", conventionID: intervention.$convention.id, actor: actor, on: tx) {
+                $0.status = next
+                $0.paidOn = date
+            }
+        }
+    }
+
+    /// Cancelling releases the commitments and withdraws the de minimis aid that was not given.
+    public static func cancel(_ intervention: InterventionModel, reason: String, actor: Actor, db: any Database) async throws {
+        try await Store.write(on: db) { tx in
+            let next = try intervention.status.moving(to: .cancelled)
+            try await unfund(intervention, actor: actor, tx: tx)
+            try await Audited.update(intervention, "intervention", conventionID: intervention.$convention.id, actor: actor, on: tx) {
+                $0.status = next
+                $0.cancelReason = reason
+            }
+        }
+    }
+
+    /// Each funder's part of `amount` under the intervention's action (see `InterventionFunding`),
+    /// with the organisation behind it.
+    public static func parts(of intervention: InterventionModel, amount: Money, on db: any Database) async throws -> [(OrganisationModel, Money)] {
+        guard let convention = try await ConventionModel.find(intervention.$convention.id, on: db) else { throw StoreError.notFound("Convention") }
+        let plan = try await PlanMapping.plan(for: convention, on: db)
+        let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == convention.requireID()).sort(\.$position).all()
+        guard let index = actions.firstIndex(where: { $0.id == intervention.$action.id }), plan.actions.indices.contains(index) else {
+            throw StoreError.notFound("Action")
+        }
+        let split = try InterventionFunding.split(amount, regime: convention.taxRegime, action: plan.actions[index], funders: plan.funders)
+        let ids = split.compactMap { UUID(uuidString: $0.funder.rawValue) }
+        let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        return split.compactMap { part in UUID(uuidString: part.funder.rawValue).flatMap { organisations[$0] }.map { ($0, part.amount) } }
+    }
+
+    static func fund(_ intervention: InterventionModel, amount: Money, on date: CivilDate, actor: Actor, tx: any Database) async throws {
+        guard let company = try await CompanyModel.find(intervention.$company.id, on: tx) else { throw StoreError.notFound("Entreprise") }
+        // The company's own share is not public aid and commits no public funds.
+        for (organisation, part) in try await parts(of: intervention, amount: amount, on: tx) where organisation.kind != .company {
+            let commitment = CommitmentModel(conventionID: intervention.$convention.id, funderID: try organisation.requireID(),
+                                             actionID: intervention.$action.id, year: date.year,
+                                             label: "\(intervention.label) — \(company.name)", amount: part)
+            commitment.interventionID = intervention.id
+            _ = try await Commitments.admit(commitment, actor: actor, inside: tx)
+            _ = try await DeMinimisStore.record(DeMinimisGrant(grantedOn: date, amount: part, grantor: organisation.name), for: company,
+                                                override: nil, conventionID: intervention.$convention.id, interventionID: intervention.id,
+                                                actor: actor, inside: tx)
+        }
+    }
+
+    static func unfund(_ intervention: InterventionModel, actor: Actor, tx: any Database) async throws {
+        let id = try intervention.requireID()
+        for commitment in try await CommitmentModel.query(on: tx).filter(\.$interventionID == id).filter(\.$status == .committed).all() {
+            try await Commitments.release(commitment, actor: actor, inside: tx)
+        }
+        for grant in try await DeMinimisGrantModel.query(on: tx).filter(\.$interventionID == id).all() {
+            try await Audited.delete(grant, "de-minimis-grant", conventionID: intervention.$convention.id, actor: actor, on: tx)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+@testable import PacteWeb
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Prestations : devis → acceptée → réalisée → facturée → payée, engagements et de minimis")
+struct InterventionTests {
+    @Test("Seed 001 par les prestations : six acceptées dans l'enveloppe de 5 000 €, la septième refusée, une annulation fait la place", arguments: Engine.available)
+    func seed001ThroughInterventions(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let cma = try await app.token("agent.sud-territoire.cma@demo.pacte.fr")
+            let convention = try await app.conventionID(titled: "seed 001")
+            let ccst = try #require(try await OrganisationModel.query(on: app.db).filter(\.$shortName == "CCST").first()?.id)
+            let api = "/api/v1/conventions/\(convention)"
+            func post(_ path: String, _ body: String) async throws -> TestingHTTPResponse {
+                try await app.call(.POST, path, token: cma, json: body)
+            }
+            #expect(try await post(api + "/envelopes", #"{"name":"CCST — prestations CMA","funderID":"\#(ccst)","cap":"5000"}"#).status == .created)
+            let company = try #require((try json(try await post("/api/v1/companies", #"{"siret":"12345678200010","name":"Boulangerie Martin"}"#)) as? [String: Any])?["id"] as? String)
+            let actions = try await ActionModel.query(on: app.db).filter(\.$convention.$id == convention).sort(\.$position).all()
+            let services = try await ServiceModel.query(on: app.db).sort(\.$unitPriceCents).all()
+            func service(_ euros: Int64) throws -> UUID { try #require(services.first { $0.unitPriceCents == euros * 100 }?.id) }
+            func action(_ code: String) throws -> UUID { try #require(actions.first { $0.code == code }?.id) }
+
+            func prescribe(_ code: String, _ euros: Int64) async throws -> String {
+                let created = try await post(api + "/interventions", #"{"actionID":"\#(try action(code))","companyID":"\#(company)","serviceID":"\#(try service(euros))"}"#)
+                #expect(created.status == .created, "\(created.body.string)")
+                return try #require((try json(created) as? [String: Any])?["id"] as? String)
+            }
+            var accepted: [String] = []
+            for (code, euros) in [("FA2", 1_200), ("FA2", 1_200), ("FA2", 1_200), ("FA3", 600), ("FA1", 300), ("FA1", 300)] as [(String, Int64)] {
+                let id = try await prescribe(code, euros)
+                let response = try await post(api + "/interventions/\(id)/accept", #"{"date":"2021-03-01"}"#)
+                #expect(response.status == .ok, "\(response.body.string)")
+                accepted.append(id)
+            }
+            let seventh = try await prescribe("FA1", 300)
+            let refused = try await post(api + "/interventions/\(seventh)/accept", #"{"date":"2021-03-02"}"#)
+            #expect(refused.status == .conflict)
+            let detail = try problemDetail(refused).detail
+            #expect(detail.contains("200,00"), "\(detail)")
+            #expect(try await InterventionModel.find(UUID(uuidString: seventh), on: app.db)?.status == .quoted, "a refused acceptance changes nothing")
+
+            // Cancelling the 600 € service releases its commitment and withdraws its aid; the seventh then fits.
+            #expect(try await post(api + "/interventions/\(accepted[3])/cancel", #"{"reason":"entreprise injoignable"}"#).status == .ok)
+            #expect(try await post(api + "/interventions/\(seventh)/accept", #"{"date":"2021-03-02"}"#).status == .ok)
+            let envelope = try #require(try json(try await app.call(.GET, api + "/envelopes", token: cma)) as? [[String: Any]]).first
+            #expect(envelope?["committed"] as? String == "4500.00")
+
+            // Delivered, invoiced 250 € instead of 300 €: the 50 € difference is released; then paid.
+            let first = accepted[4]
+            #expect(try await post(api + "/interventions/\(first)/pay", #"{"date":"2021-04-01"}"#).status == .conflict, "paid before delivery is refused")
+            #expect(try await post(api + "/interventions/\(first)/deliver", #"{"date":"2021-03-20","deliverable":"plan d'actions"}"#).status == .ok)
+            let tooMuch = try await post(api + "/interventions/\(first)/invoice", #"{"date":"2021-03-25","invoiceNumber":"F-12","amount":"350"}"#)
+            #expect(tooMuch.status == .unprocessableEntity)
+            #expect(try problemDetail(tooMuch).detail.contains("n'est pas couvert"))
+            #expect(try await post(api + "/interventions/\(first)/invoice", #"{"date":"2021-03-25","invoiceNumber":"F-12","amount":"250"}"#).status == .ok)
+            #expect(try await post(api + "/interventions/\(first)/pay", #"{"date":"2021-04-10"}"#).status == .ok)
+            let after = try #require(try json(try await app.call(.GET, api + "/envelopes", token: cma)) as? [[String: Any]]).first
+            #expect(after?["committed"] as? String == "4450.00")
+
+            // The company's de minimis ledger holds the CCST's aid for the services still given.
+            let ledger = try #require(try json(try await app.call(.GET, "/api/v1/companies/\(company)/de-minimis?on=2021-12-31", token: cma)) as? [String: Any])
+            let grants = try #require(ledger["grants"] as? [[String: Any]])
+            #expect(grants.count == 6)
+            #expect(grants.allSatisfy { $0["grantor"] as? String == "Communauté de Communes du Sud Territoire" && $0["regulation"] as? String == "1407/2013" })
+            #expect((ledger["assessment"] as? [String: Any])?["received"] as? String == "4450.00")
+        }
+    }
+}
