@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Plot", package: "Plot"),
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             resources: [.copy("Resources/static")]
         ),

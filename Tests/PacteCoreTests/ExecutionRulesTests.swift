@@ -117,3 +117,25 @@ struct InterventionFundingTests {
         #expect(split.map(\.amount).reduce(Money.zero, +) == Money(cents: 100_01))
     }
 }
+
+@Suite("Tableau de suivi mensuel")
+struct TrackingTableTests {
+    @Test("Par mois, action et financeur : prescrit, engagé, réalisé, facturé, payé ; reste de l'enveloppe cumulé mois après mois")
+    func monthlyRows() throws {
+        let jan = YearMonth(year: 2021, month: 1), feb = YearMonth(year: 2021, month: 2)
+        let facts = [
+            TrackingTable.Fact(action: "FA1", funder: "CCST", prescribedIn: jan, acceptedIn: jan, deliveredIn: feb, amount: Money(cents: 300_00)),
+            TrackingTable.Fact(action: "FA2", funder: "CCST", prescribedIn: jan, acceptedIn: feb, amount: Money(cents: 1_200_00)),
+            TrackingTable.Fact(action: "FA2", funder: "Région", prescribedIn: feb, amount: Money(cents: 100_00)),
+        ]
+        let table = try TrackingTable(facts: facts, envelopes: ["CCST": Money(cents: 5_000_00)])
+        let rows = table.rows.map { "\($0.month) \($0.action) \($0.funder) \($0.prescribed) \($0.committed.cents) \($0.delivered.cents) \($0.envelopeLeft?.cents ?? -1)" }
+        #expect(rows == [
+            "01/2021 FA1 CCST 1 30000 0 470000",
+            "01/2021 FA2 CCST 1 0 0 470000",
+            "02/2021 FA1 CCST 0 0 30000 350000",
+            "02/2021 FA2 CCST 0 120000 0 350000",
+            "02/2021 FA2 Région 1 0 0 -1",
+        ])
+    }
+}

@@ -69,6 +69,20 @@ struct InterventionTests {
             #expect(grants.count == 6)
             #expect(grants.allSatisfy { $0["grantor"] as? String == "Communauté de Communes du Sud Territoire" && $0["regulation"] as? String == "1407/2013" })
             #expect((ledger["assessment"] as? [String: Any])?["received"] as? String == "4450.00")
+
+            // The monthly tracking table, as French Excel opens it.
+            let csv = try await app.call(.GET, "/conventions/\(convention)/suivi.csv", token: cma)
+            #expect(csv.status == .ok)
+            let bytes = Array(csv.body.readableBytesView)
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]), "UTF-8 with a byte-order mark")
+            let lines = String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.first == "Mois;Action;Financeur;Prestations prescrites;Engagé;Réalisé;Facturé;Payé;Reste de l'enveloppe")
+            let march = lines.filter { $0.hasPrefix("03/2021;") }
+            #expect(march.contains { $0.contains(";CCST;0;3600,00;0,00;0,00;0,00;550,00") }, "\(lines)")
+            #expect(march.contains { $0.contains(";CCST;0;850,00;250,00;250,00;0,00;550,00") }, "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("04/2021;") && $0.contains(";0,00;0,00;0,00;250,00;550,00") }, "\(lines)")
+            let tracking = try #require(try json(try await app.call(.GET, "/api/v1/conventions/\(convention)/tracking", token: cma)) as? [String: Any])
+            #expect((tracking["rows"] as? [Any])?.count == lines.count - 1)
         }
     }
 }

@@ -63,6 +63,7 @@ enum ConventionRoutes {
         registerConfidentialItems(api)
         registerEnvelopes(api)
         registerInterventions(api)
+        TrackingExport.register(api: api, pages: api.app.routes.grouped(SignedInOnly()))
     }
 
     /// Creates a convention; the organisation it is drafted for becomes its first party (signatory).

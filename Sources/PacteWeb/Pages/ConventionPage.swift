@@ -21,7 +21,8 @@ enum ConventionPage {
                     .a(.class("button secondary"), .href("\(base)/actions/nouvelle"), .text("Ajouter une action"))
                 )),
                 .a(.class("button secondary"), .href("\(base)/imprimer"), .text("Version imprimable")),
-                .a(.class("button secondary"), .href("\(base)/convention.pdf"), .text("Télécharger en PDF"))
+                .a(.class("button secondary"), .href("\(base)/convention.pdf"), .text("Télécharger en PDF")),
+                .a(.class("button secondary"), .href("\(base)/suivi.csv"), .text("Tableau de suivi (CSV)"))
             ),
             keyFigures(view),
             .h2(.id("conditions"), .text("Dates et conditions")),

@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+import PacteCore
+
+/// The monthly tracking table of a convention, read from its interventions and their commitments.
+public enum Tracking {
+    public static func table(for convention: ConventionModel, on db: any Database) async throws -> TrackingTable {
+        let conventionID = try convention.requireID()
+        let interventions = try await InterventionModel.query(on: db).filter(\.$convention.$id == conventionID)
+            .filter(\.$status != .cancelled).with(\.$action).all()
+        let commitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == conventionID)
+            .filter(\.$status == .committed).all()
+        let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).all().map { ($0.id!, $0) })
+        func name(_ id: UUID) -> String { organisations[id].map { $0.shortName ?? $0.name } ?? "—" }
+
+        var facts: [TrackingTable.Fact] = []
+        for intervention in interventions {
+            let action = intervention.action.code.isEmpty ? intervention.action.title : "\(intervention.action.code) \(intervention.action.title)"
+            let prescribed = YearMonth(CivilDate(instant: intervention.createdAt ?? Date()))
+            var parts = commitments.filter { $0.interventionID == intervention.id }.map { (name($0.$funder.id), Money(cents: $0.amountCents)) }
+            if parts.isEmpty, intervention.status == .quoted {
+                // Not accepted yet: the parts it would commit, for the prescriptions column.
+                parts = try await Interventions.parts(of: intervention, amount: Money(cents: intervention.quoteCents), on: db)
+                    .filter { $0.0.kind != .company }.map { ($0.0.shortName ?? $0.0.name, $0.1) }
+            }
+            for (funder, amount) in parts {
+                facts.append(TrackingTable.Fact(action: action, funder: funder, prescribedIn: prescribed,
+                                                acceptedIn: intervention.acceptedOn.map(YearMonth.init),
+                                                deliveredIn: intervention.deliveredOn.map(YearMonth.init),
+                                                invoicedIn: intervention.invoicedOn.map(YearMonth.init),
+                                                paidIn: intervention.paidOn.map(YearMonth.init), amount: amount))
+            }
+        }
+        // Each funder's convention-wide envelopes (not those limited to one action or one year).
+        var caps: [String: Money] = [:]
+        for envelope in try await EnvelopeModel.query(on: db).filter(\.$convention.$id == conventionID).all()
+        where envelope.$action.id == nil && envelope.year == nil {
+            caps[name(envelope.$funder.id)] = try (caps[name(envelope.$funder.id)] ?? .zero).adding(Money(cents: envelope.capCents))
+        }
+        return try TrackingTable(facts: facts, envelopes: caps)
+    }
+}
