@@ -9,6 +9,9 @@ import PacteCore
 public enum Commitments {
     public struct EnvelopeState: Sendable {
         public var id: UUID
+        public var funderID: UUID
+        public var actionID: UUID?
+        public var year: Int?
         public var envelope: Envelope
         public var committed: Money
         public var remaining: Money
@@ -61,7 +64,8 @@ public enum Commitments {
         let active = try await CommitmentModel.query(on: db).filter(\.$convention.$id == conventionID).filter(\.$status == .committed).all()
         return try envelopes.map { envelope in
             let committed = try active.filter { envelope.covers($0) }.reduce(Money.zero) { try $0.adding(Money(cents: $1.amountCents)) }
-            return EnvelopeState(id: try envelope.requireID(), envelope: envelope.envelope, committed: committed,
+            return EnvelopeState(id: try envelope.requireID(), funderID: envelope.$funder.id, actionID: envelope.$action.id, year: envelope.year,
+                                 envelope: envelope.envelope, committed: committed,
                                  remaining: envelope.envelope.remaining(after: committed))
         }
     }

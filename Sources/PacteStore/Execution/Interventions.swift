@@ -73,25 +73,38 @@ public enum Interventions {
         }
     }
 
-    /// Each funder's part of `amount` under the intervention's action (see `InterventionFunding`),
-    /// with the organisation behind it.
-    public static func parts(of intervention: InterventionModel, amount: Money, on db: any Database) async throws -> [(OrganisationModel, Money)] {
-        guard let convention = try await ConventionModel.find(intervention.$convention.id, on: db) else { throw StoreError.notFound("Convention") }
-        let plan = try await PlanMapping.plan(for: convention, on: db)
-        let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == convention.requireID()).sort(\.$position).all()
-        guard let index = actions.firstIndex(where: { $0.id == intervention.$action.id }), plan.actions.indices.contains(index) else {
-            throw StoreError.notFound("Action")
+    /// What it takes to split a service's price under any action of one convention: read once, used
+    /// for every service (the tracking table splits all the quotes of a convention).
+    public struct Funding: Sendable {
+        var regime: TaxRegime
+        var plan: ConventionPlan
+        /// Action id → its place in `plan.actions`.
+        var actionIndex: [UUID: Int]
+        var organisations: [UUID: OrganisationModel]
+
+        public init(for convention: ConventionModel, on db: any Database) async throws {
+            regime = convention.taxRegime
+            plan = try await PlanMapping.plan(for: convention, on: db)
+            let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == convention.requireID()).sort(\.$position).all()
+            actionIndex = Dictionary(uniqueKeysWithValues: try actions.enumerated().map { (try $0.element.requireID(), $0.offset) })
+            let ids = plan.funders.compactMap { UUID(uuidString: $0.id.rawValue) }
+            organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
         }
-        let split = try InterventionFunding.split(amount, regime: convention.taxRegime, action: plan.actions[index], funders: plan.funders)
-        let ids = split.compactMap { UUID(uuidString: $0.funder.rawValue) }
-        let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        return split.compactMap { part in UUID(uuidString: part.funder.rawValue).flatMap { organisations[$0] }.map { ($0, part.amount) } }
+
+        /// Each funder's part of `amount` under the action (see `InterventionFunding`), with the organisation behind it.
+        public func parts(action: UUID, amount: Money) throws -> [(OrganisationModel, Money)] {
+            guard let index = actionIndex[action], plan.actions.indices.contains(index) else { throw StoreError.notFound("Action") }
+            let split = try InterventionFunding.split(amount, regime: regime, action: plan.actions[index], funders: plan.funders)
+            return split.compactMap { part in UUID(uuidString: part.funder.rawValue).flatMap { organisations[$0] }.map { ($0, part.amount) } }
+        }
     }
 
     static func fund(_ intervention: InterventionModel, amount: Money, on date: CivilDate, actor: Actor, tx: any Database) async throws {
         guard let company = try await CompanyModel.find(intervention.$company.id, on: tx) else { throw StoreError.notFound("Entreprise") }
+        guard let convention = try await ConventionModel.find(intervention.$convention.id, on: tx) else { throw StoreError.notFound("Convention") }
+        let funding = try await Funding(for: convention, on: tx)
         // The company's own share is not public aid and commits no public funds.
-        for (organisation, part) in try await parts(of: intervention, amount: amount, on: tx) where organisation.kind != .company {
+        for (organisation, part) in try funding.parts(action: intervention.$action.id, amount: amount) where organisation.kind != .company {
             let commitment = CommitmentModel(conventionID: intervention.$convention.id, funderID: try organisation.requireID(),
                                              actionID: intervention.$action.id, year: date.year,
                                              label: "\(intervention.label) — \(company.name)", amount: part)

@@ -10,17 +10,21 @@ public enum Tracking {
             .filter(\.$status != .cancelled).with(\.$action).all()
         let commitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == conventionID)
             .filter(\.$status == .committed).all()
-        let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).all().map { ($0.id!, $0) })
+        let envelopes = try await EnvelopeModel.query(on: db).filter(\.$convention.$id == conventionID).all()
+        let named = Set(commitments.map(\.$funder.id) + envelopes.map(\.$funder.id))
+        let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(named)).all().map { ($0.id!, $0) })
         func name(_ id: UUID) -> String { organisations[id].map { $0.shortName ?? $0.name } ?? "—" }
+        var funding: Interventions.Funding?
 
         var facts: [TrackingTable.Fact] = []
         for intervention in interventions {
-            let action = intervention.action.code.isEmpty ? intervention.action.title : "\(intervention.action.code) \(intervention.action.title)"
+            let action = intervention.action.displayName
             let prescribed = YearMonth(CivilDate(instant: intervention.createdAt ?? Date()))
             var parts = commitments.filter { $0.interventionID == intervention.id }.map { (name($0.$funder.id), Money(cents: $0.amountCents)) }
             if parts.isEmpty, intervention.status == .quoted {
                 // Not accepted yet: the parts it would commit, for the prescriptions column.
-                parts = try await Interventions.parts(of: intervention, amount: Money(cents: intervention.quoteCents), on: db)
+                if funding == nil { funding = try await Interventions.Funding(for: convention, on: db) }
+                parts = try funding!.parts(action: intervention.$action.id, amount: Money(cents: intervention.quoteCents))
                     .filter { $0.0.kind != .company }.map { ($0.0.shortName ?? $0.0.name, $0.1) }
             }
             for (funder, amount) in parts {
@@ -33,8 +37,7 @@ public enum Tracking {
         }
         // Each funder's convention-wide envelopes (not those limited to one action or one year).
         var caps: [String: Money] = [:]
-        for envelope in try await EnvelopeModel.query(on: db).filter(\.$convention.$id == conventionID).all()
-        where envelope.$action.id == nil && envelope.year == nil {
+        for envelope in envelopes where envelope.$action.id == nil && envelope.year == nil {
             caps[name(envelope.$funder.id)] = try (caps[name(envelope.$funder.id)] ?? .zero).adding(Money(cents: envelope.capCents))
         }
         return try TrackingTable(facts: facts, envelopes: caps)

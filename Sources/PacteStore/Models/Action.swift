@@ -47,6 +47,9 @@ public final class ActionModel: Model, @unchecked Sendable {
         get { Money(storedCents: dayRateCents) }
         set { dayRateCents = newValue?.cents }
     }
+
+    /// `2.c Parcours digital`, as `PlannedAction.displayName` writes it.
+    public var displayName: String { [code, title].filter { !$0.isEmpty }.joined(separator: " ") }
 }
 
 /// A total as the document states it (per year, or per funder), kept to compare with the computed one.

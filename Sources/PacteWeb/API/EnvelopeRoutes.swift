@@ -87,14 +87,10 @@ extension ConventionRoutes {
         api.on(.GET, envelopes, summary: "Enveloppes de la convention, avec l'engagé et le disponible", tag: "Enveloppes",
                response: [EnvelopeOut.example]) { req in
             let convention = try await Access.convention(req)
-            let states = try await Commitments.envelopes(of: try convention.requireID(), on: req.db)
-            let models = try await EnvelopeModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).all()
-            let byID = Dictionary(uniqueKeysWithValues: try models.map { (try $0.requireID(), $0) })
-            return states.map { state in
-                let m = byID[state.id]!
-                return EnvelopeOut(id: state.id, name: state.envelope.name, funderID: m.$funder.id, actionID: m.$action.id, year: m.year,
-                                   cap: state.envelope.cap.decimalString, committed: state.committed.decimalString,
-                                   remaining: state.remaining.decimalString)
+            return try await Commitments.envelopes(of: try convention.requireID(), on: req.db).map { state in
+                EnvelopeOut(id: state.id, name: state.envelope.name, funderID: state.funderID, actionID: state.actionID, year: state.year,
+                            cap: state.envelope.cap.decimalString, committed: state.committed.decimalString,
+                            remaining: state.remaining.decimalString)
             }
         }
         api.on(.POST, envelopes, summary: "Créer une enveloppe (plafond d'un financeur)", tag: "Enveloppes",

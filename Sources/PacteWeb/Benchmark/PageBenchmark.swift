@@ -86,12 +86,11 @@ public enum PageBenchmark {
 
     /// A French table: milliseconds with two decimals, ratio to the reference's median.
     public static func report(_ rows: [Row]) -> String {
+        func micro(_ d: Duration) -> Int64 { d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000 }
         func ms(_ d: Duration) -> String {
-            let micro = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-            let hundredths = (micro + 5) / 10
+            let hundredths = (micro(d) + 5) / 10
             return "\(hundredths / 100),\(String(format: "%02d", hundredths % 100))"
         }
-        func micro(_ d: Duration) -> Int64 { d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000 }
         let reference = max(micro(rows.first?.median ?? .zero), 1)
         let width = (rows.map(\.page.count).max() ?? 10) + 2
         var lines = ["Page".padding(toLength: width, withPad: " ", startingAt: 0) + "  médiane ms     p95 ms     max ms   × réf.   octets"]
