@@ -194,13 +194,12 @@ enum CompanyRoutes {
                response: Paged(items: [CompanyOut.example], page: 1, per: 50, total: 1), paged: true) { req in
             _ = try req.requirePrincipal()
             let query = CompanyModel.query(on: req.db).sort(\.$name)
-            if let q = try req.query.get(String?.self, at: "q")?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-                let digits = q.filter(\.isNumber)
-                if digits.count >= 9, digits.count == q.filter({ !$0.isWhitespace }).count, let siren = try? Siren(String(digits.prefix(9))) {
-                    query.filter(\.$siren == siren)
-                } else {
-                    query.filter(\.$name, containsIgnoringCase: q, on: req.db)
-                }
+            let q = try req.query.get(String?.self, at: "q")?.trimmingCharacters(in: .whitespaces) ?? ""
+            // A SIRET begins with its SIREN; digits that make no SIREN are searched in the names, like words.
+            if case .digits(let digits)? = SearchTerm(q, minimumDigits: 9), let siren = try? Siren(String(digits.prefix(9))) {
+                query.filter(\.$siren == siren)
+            } else if !q.isEmpty {
+                query.filter(\.$name, containsIgnoringCase: q, on: req.db)
             }
             return try await Paged.fetch(query, for: req) { try await output($0, on: req.db) }
         }

@@ -8,7 +8,7 @@ enum ActionPage {
     static func page(_ view: PageQueries.ActionView, viewer: Viewer, notice: String?) -> Page {
         let a = view.action
         let c = view.convention
-        let base = "/conventions/\(c.id)/actions/\(a.id)"
+        let base = "/conventions/\(view.conventionID)/actions/\(view.actionID)"
         let sheet: [(String, String?)] = [
             ("Contexte", a.context), ("Objectifs", a.objectives), ("Contenu", a.content), ("Modalités de mise en œuvre", a.method),
             ("Calendrier", a.calendar), ("Cofinancements", a.coFinancing), ("Partenaires techniques", a.technicalPartners),
@@ -16,7 +16,7 @@ enum ActionPage {
         ]
         let content: BodyNode = .group(
             .h1(.text("Fiche-action \(a.displayName)")),
-            .p(.class("lead"), .text("Convention : "), .a(.href("/conventions/\(c.id)"), .text(c.title))),
+            .p(.class("lead"), .text("Convention : "), .a(.href("/conventions/\(view.conventionID)"), .text(c.title))),
             .unwrap(notice) { .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .if(view.canWrite, .div(
                 .class("page-actions"),
@@ -30,7 +30,7 @@ enum ActionPage {
                 .dt(.text("Axe")), .dd(.text(view.axisTitle ?? "—")),
                 .dt(.text("Maître d'ouvrage")), .dd(.text(view.operatorName ?? "—")),
                 .dt(.text("Prix de journée")), .dd(.text(UI.money(a.dayRate ?? c.dayRate))),
-                .dt(.text("Jours annoncés")), .dd(.text(a.statedDays.map(FrenchFormat.days) ?? "—"))),
+                .dt(.text("Jours annoncés")), .dd(.text(view.statedDays.map(FrenchFormat.days) ?? "—"))),
             .forEach(sheet) { item in .group(.h3(.text(item.0)), UI.paragraphs(item.1)) },
             .if(!a.notes.isEmpty, .group(.h3(.text("Notes")), .ul(.forEach(a.notes) { .li(.text($0)) }))),
             .h2(.id("couts"), .text("Lignes de coût")),
@@ -43,7 +43,7 @@ enum ActionPage {
             indicators(view, base: base, csrf: viewer.csrf)
         )
         return Page(title: "Fiche-action \(a.displayName)", section: .conventions, viewer: viewer,
-                    breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (c.title, "/conventions/\(c.id)"), (a.displayName, nil)],
+                    breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (c.title, "/conventions/\(view.conventionID)"), (a.displayName, nil)],
                     content: content)
     }
 

@@ -97,7 +97,7 @@ struct ChildForm<M: Model & Sendable, In: Documented, Out: Documented>: Sendable
         guard underAction else { return (model, Parent(path: base, crumbs: crumbs)) }
         let action = try await Access.action(req, in: model)
         let path = "\(base)/actions/\(try action.requireID())"
-        crumbs.append((action.code.isEmpty ? action.title : "\(action.code) \(action.title)", path))
+        crumbs.append((action.displayName, path))
         return (model, Parent(path: path, crumbs: crumbs))
     }
 

@@ -8,7 +8,7 @@ import Plot
 enum ConventionPage {
     static func page(_ view: PageQueries.ConventionView, viewer: Viewer, notice: String?) -> Page {
         let c = view.convention
-        let base = "/conventions/\(c.id)"
+        let base = "/conventions/\(view.id)"
         let content: BodyNode = .group(
             .h1(.text(c.title)),
             .p(.class("lead"), UI.statusBadge(c.status), .text(c.reference.map { " Référence \($0)." } ?? "")),
@@ -30,7 +30,7 @@ enum ConventionPage {
             .h2(.id("parties"), .text("Parties")),
             parties(view, base: base, csrf: viewer.csrf),
             .h2(.id("financement"), .text("Plan de financement")),
-            FinancingTableView(table: view.table, evaluation: view.evaluation, actionIDs: view.actions.map(\.id), conventionID: c.id,
+            FinancingTableView(table: view.table, evaluation: view.evaluation, actionIDs: view.actions.map(\.id), conventionID: view.id,
                                axisTitles: Dictionary(view.axes.map { ($0.code, $0.title) }, uniquingKeysWith: { a, _ in a }),
                                caption: "Plan de financement par action et par financeur (montants \(view.table.regime.label))").render(),
             .if(!view.table.pendingNotes.isEmpty, .group(
@@ -77,7 +77,7 @@ enum ConventionPage {
         })
     }
 
-    static func facts(_ c: PageQueries.ConventionSnapshot) -> BodyNode {
+    static func facts(_ c: ConventionModel) -> BodyNode {
         var rows: [(String, String)] = [
             ("Statut", c.status.label),
             ("Signée le", UI.date(c.signedOn)),
@@ -220,7 +220,7 @@ enum ConventionPage {
                 return .tr(
                     .td(.text(action.axisCode ?? "—")),
                     .th(.attribute(named: "scope", value: "row"),
-                        .a(.href("\(base)/actions/\(action.id)"), .text(action.code.isEmpty ? action.title : "\(action.code) \(action.title)"))),
+                        .a(.href("\(base)/actions/\(action.id)"), .text(action.displayName))),
                     .td(.class("num"), .text(cost))
                 )
             })

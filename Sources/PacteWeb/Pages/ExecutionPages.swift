@@ -14,17 +14,7 @@ enum ExecutionPages {
         }
         pages.get("entreprises") { req async throws -> Page in
             let search = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-            var companies = try await CompanyModel.query(on: req.db).with(\.$establishments).sort(\.$name).all()
-            if let search, !search.isEmpty {
-                let digits = search.filter(\.isNumber)
-                let key = ReferenceData.searchKey(search)
-                companies = companies.filter { company in
-                    digits.count >= 3 && digits.count == search.filter({ !$0.isWhitespace }).count
-                        ? company.siren.digits.contains(digits) || company.establishments.contains { $0.siret.digits.contains(digits) }
-                        : ReferenceData.searchKey(company.name).contains(key)
-                }
-            }
-            return companyList(Array(companies.prefix(200)), search: search, viewer: try req.viewer())
+            return companyList(try await PageQueries.companies(search: search, on: req.db), search: search, viewer: try req.viewer())
         }
         pages.get("entreprises", ":companyID") { req async throws -> Page in
             let id = try Access.uuid(req, "companyID", "Entreprise")
@@ -93,7 +83,7 @@ enum ExecutionPages {
                 )),
                 .tbody(.forEach(companies) { company in
                     .tr(.th(.attribute(named: "scope", value: "row"), .a(.href("/entreprises/\(company.id!)"), .text(company.name))),
-                        .td(.class("num"), .text(formatSiren(company.siren))),
+                        .td(.class("num"), .text(DirectoryPage.formatSiren(company.siren))),
                         .td(.text(company.naf.map { "\($0.code) — \($0.label)" } ?? "—")),
                         .td(.text(company.workforceBand?.label ?? "—")),
                         .td(.class("num"), .text(String(company.establishments.count))))
@@ -104,8 +94,6 @@ enum ExecutionPages {
                     breadcrumbs: [("Tableau de bord", "/"), ("Entreprises", nil)], content: content)
     }
 
-    static func formatSiren(_ siren: Siren) -> String { DirectoryPage.formatSiren(siren) }
-
     static func companyPage(_ company: CompanyModel, members: [CompanyModel], grants: [(DeMinimisGrantModel, String)],
                             assessment: DeMinimisAssessment, viewer: Viewer) -> Page {
         let contact = [company.contactName, company.contactEmail, company.contactPhone].compactMap { $0 }.joined(separator: " · ")
@@ -113,7 +101,7 @@ enum ExecutionPages {
         let content: BodyNode = .group(
             .h1(.text(company.name)),
             .dl(.class("facts"),
-                .dt(.text("SIREN")), .dd(.text(formatSiren(company.siren))),
+                .dt(.text("SIREN")), .dd(.text(DirectoryPage.formatSiren(company.siren))),
                 .dt(.text("Activité (NAF)")), .dd(.text(company.naf.map { "\($0.code) — \($0.label)" } ?? "—")),
                 .dt(.text("Effectif")), .dd(.text(company.workforceBand?.label ?? "—")),
                 .dt(.text("Adresse")), .dd(.text(company.address ?? "—")),

@@ -352,7 +352,7 @@ enum FormPages {
         ]
         let base = "/conventions/\(conventionID)"
         var crumbs: [(label: String, path: String?)] = [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, base)]
-        if let action { crumbs.append((action.code.isEmpty ? action.title : "\(action.code) \(action.title)", "\(base)/actions/\(action.id!)")) }
+        if let action { crumbs.append((action.displayName, "\(base)/actions/\(action.id!)")) }
         crumbs.append((action == nil ? "Nouvelle action" : "Modifier", nil))
         return formPage(title: action == nil ? "Nouvelle action" : "Modifier la fiche-action", crumbs: crumbs, state: state, fields: fields,
                         action: action.map { "\(base)/actions/\($0.id!)/modifier" } ?? "\(base)/actions/nouvelle",

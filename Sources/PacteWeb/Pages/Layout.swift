@@ -55,8 +55,10 @@ struct Page: AsyncResponseEncodable, Sendable {
         return response
     }
 
+    /// `stylesheet` nil: the served stylesheet and script; a file name: a standalone document (the PDF's)
+    /// that reads its stylesheet beside it and needs no script.
     static func render(title: String, section: NavSection?, viewer: Viewer?, breadcrumbs: [(label: String, path: String?)],
-                       printable: Bool, content: BodyNode) -> String {
+                       printable: Bool, stylesheet: String? = nil, content: BodyNode) -> String {
         let document = HTML(
             .lang(.french),
             .head(
@@ -64,8 +66,8 @@ struct Page: AsyncResponseEncodable, Sendable {
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 // Not Plot's `.title`: it also writes unescaped Open Graph meta tags.
                 .element(named: "title", nodes: [.text("\(title) — Pacte")]),
-                .link(.rel(.stylesheet), .href(StaticAssets.stylesheetPath)),
-                .script(.src(StaticAssets.scriptPath), .defer())
+                .link(.rel(.stylesheet), .href(stylesheet ?? StaticAssets.stylesheetPath)),
+                .if(stylesheet == nil, .script(.src(StaticAssets.scriptPath), .defer()))
             ),
             .body(
                 .class(printable ? "printable" : ""),

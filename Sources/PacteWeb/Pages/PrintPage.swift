@@ -9,7 +9,7 @@ import Vapor
 enum PrintPage {
     static func page(_ view: PageQueries.ConventionView, viewer: Viewer?) -> Page {
         Page(title: view.convention.title, section: .conventions, viewer: viewer,
-             breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (view.convention.title, "/conventions/\(view.convention.id)"), ("Version imprimable", nil)],
+             breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (view.convention.title, "/conventions/\(view.id)"), ("Version imprimable", nil)],
              printable: true, content: body(view))
     }
 
@@ -18,7 +18,7 @@ enum PrintPage {
         let signatories = view.parties.filter { $0.roles.contains(.signatory) }
         return .group(
             .p(.class("no-print notice"), .text("Utilisez la commande Imprimer de votre navigateur (format A4) ou "),
-               .a(.href("/conventions/\(c.id)/convention.pdf"), .text("téléchargez le PDF")), .text(".")),
+               .a(.href("/conventions/\(view.id)/convention.pdf"), .text("téléchargez le PDF")), .text(".")),
             .h1(.text(c.title)),
             .unwrap(c.reference) { .p(.text("Référence : \($0)")) },
             .h2(.text("Entre les soussignés")),
@@ -44,7 +44,7 @@ enum PrintPage {
             .section(
                 .class("annex"),
                 .h2(.text("Annexe — Plan de financement")),
-                FinancingTableView(table: view.table, evaluation: view.evaluation, actionIDs: [], conventionID: c.id,
+                FinancingTableView(table: view.table, evaluation: view.evaluation, actionIDs: [], conventionID: view.id,
                                    axisTitles: Dictionary(view.axes.map { ($0.code, $0.title) }, uniquingKeysWith: { a, _ in a }),
                                    caption: "Plan de financement annexé (montants \(view.table.regime.label))").render(),
                 .if(!view.table.pendingNotes.isEmpty, .ul(.forEach(view.table.pendingNotes) { .li(.text($0)) }))
@@ -76,9 +76,8 @@ enum PDFExport {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pacte-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: folder) }
-        var html = Page.render(title: view.convention.title, section: nil, viewer: nil, breadcrumbs: [], printable: true, content: PrintPage.body(view))
-        html = html.replacingOccurrences(of: StaticAssets.stylesheetPath, with: "pacte.css")
-            .replacingOccurrences(of: "<script src=\"\(StaticAssets.scriptPath)\" defer></script>", with: "")
+        let html = Page.render(title: view.convention.title, section: nil, viewer: nil, breadcrumbs: [], printable: true,
+                               stylesheet: "pacte.css", content: PrintPage.body(view))
         try Data(StaticAssets.stylesheet.utf8).write(to: folder.appendingPathComponent("pacte.css"))
         let page = folder.appendingPathComponent("convention.html")
         try Data(html.utf8).write(to: page)

@@ -3,6 +3,23 @@ import Foundation
 import PacteCore
 import PacteStore
 
+/// What a search box holds: the digits of an identifier (SIREN or SIRET, spaces allowed), or words,
+/// compared without case or accents through `key`.
+enum SearchTerm {
+    case digits(String)
+    case words(text: String, key: String)
+
+    init?(_ search: String?, minimumDigits: Int = 3) {
+        guard let text = search?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        let digits = text.filter(\.isNumber)
+        if digits.count >= minimumDigits, digits.count == text.filter({ !$0.isWhitespace }).count {
+            self = .digits(digits)
+        } else {
+            self = .words(text: text, key: ReferenceData.searchKey(text))
+        }
+    }
+}
+
 /// What each page shows, read apart from its handler so that tests and the benchmark call it directly.
 enum PageQueries {
     // MARK: Dashboard
@@ -97,14 +114,10 @@ enum PageQueries {
     /// filtered in memory, the same way on both engines.
     static func directory(search: String?, on db: any Database, limit: Int = 200) async throws -> [DirectoryEntry] {
         var organisations = try await OrganisationModel.query(on: db).sort(\.$name).all()
-        if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            let digits = search.filter(\.isNumber)
-            if digits.count >= 3, digits.count == search.filter({ !$0.isWhitespace }).count {
-                organisations = organisations.filter { $0.siren?.description.filter(\.isNumber).contains(digits) ?? false }
-            } else {
-                let key = ReferenceData.searchKey(search)
-                organisations = organisations.filter { ReferenceData.searchKey($0.name, $0.shortName).contains(key) }
-            }
+        switch SearchTerm(search) {
+        case .digits(let digits)?: organisations = organisations.filter { $0.siren?.digits.contains(digits) ?? false }
+        case .words(_, let key)?: organisations = organisations.filter { ReferenceData.searchKey($0.name, $0.shortName).contains(key) }
+        case nil: break
         }
         organisations = Array(organisations.prefix(limit))
         let ids = try organisations.map { try $0.requireID() }
@@ -114,6 +127,19 @@ enum PageQueries {
         return try organisations.map { org in
             DirectoryEntry(id: try org.requireID(), name: org.name, kind: org.kind, siren: org.siren, conventionCount: counts[try org.requireID()] ?? 0)
         }
+    }
+
+    /// Companies found by name (without case or accents), or by the digits of their SIREN or of one
+    /// of their SIRETs; filtered in memory like the directory.
+    static func companies(search: String?, on db: any Database, limit: Int = 200) async throws -> [CompanyModel] {
+        var companies = try await CompanyModel.query(on: db).with(\.$establishments).sort(\.$name).all()
+        switch SearchTerm(search) {
+        case .digits(let digits)?:
+            companies = companies.filter { $0.siren.digits.contains(digits) || $0.establishments.contains { $0.siret.digits.contains(digits) } }
+        case .words(_, let key)?: companies = companies.filter { ReferenceData.searchKey($0.name).contains(key) }
+        case nil: break
+        }
+        return Array(companies.prefix(limit))
     }
 
     // MARK: Convention
@@ -130,45 +156,19 @@ enum PageQueries {
     }
 
     struct ConventionView: Sendable {
-        var convention: ConventionSnapshot
+        var id: UUID
+        var convention: ConventionModel
         var parties: [PartyRow]
         var articles: [(id: UUID, number: String, title: String?, body: String)]
         var axes: [(id: UUID, code: String, title: String)]
         /// In plan order: `evaluation.actions[i]` is `actions[i]`.
-        var actions: [(id: UUID, code: String, title: String, axisCode: String?)]
+        var actions: [(id: UUID, displayName: String, axisCode: String?)]
         var evaluation: PlanEvaluation
         var table: FinancingTable
         var envelopes: [Commitments.EnvelopeState]
         /// Active commitments by the month they were made, for the planned-against-committed chart.
         var committedByMonth: [YearMonth: Money]
         var canWrite: Bool
-    }
-
-    /// The convention's own fields, copied out of the Fluent model so that the view is Sendable.
-    struct ConventionSnapshot: Sendable {
-        var id: UUID
-        var title: String
-        var reference: String?
-        var object: String?
-        var status: ConventionStatus
-        var signedOn: CivilDate?
-        var startsOn: CivilDate?
-        var endsOn: CivilDate?
-        var durationMonths: Int?
-        var renewal: Renewal?
-        var noticeMonths: Int?
-        var taxRegime: TaxRegime
-        var vatRate: Rate
-        var dayRate: Money?
-        var source: String?
-        var notes: [String]
-
-        init(_ m: ConventionModel) throws {
-            id = try m.requireID(); title = m.title; reference = m.reference; object = m.object; status = m.status
-            signedOn = m.signedOn; startsOn = m.startsOn; endsOn = m.endsOn; durationMonths = m.durationMonths
-            renewal = m.renewal; noticeMonths = m.noticeMonths; taxRegime = m.taxRegime; vatRate = m.vatRate
-            dayRate = m.dayRate; source = m.source; notes = m.notes
-        }
     }
 
     static func convention(_ model: ConventionModel, principal: Principal, on db: any Database) async throws -> ConventionView {
@@ -185,7 +185,8 @@ enum PageQueries {
             committedByMonth[month] = try (committedByMonth[month] ?? .zero).adding(Money(cents: commitment.amountCents))
         }
         return ConventionView(
-            convention: try ConventionSnapshot(model),
+            id: id,
+            convention: model,
             parties: try parties.map { party in
                 PartyRow(id: try party.requireID(), organisationID: party.$organisation.id, name: party.organisation.name,
                          kind: party.organisation.kind, siren: party.organisation.siren, roles: party.roles,
@@ -194,7 +195,7 @@ enum PageQueries {
             }.sorted { $0.name < $1.name },
             articles: try articles.map { (try $0.requireID(), $0.number, $0.title, $0.body) },
             axes: try axes.map { (try $0.requireID(), $0.code, $0.title) },
-            actions: try actions.map { (try $0.requireID(), $0.code, $0.title, $0.axis?.code) },
+            actions: try actions.map { (try $0.requireID(), $0.displayName, $0.axis?.code) },
             evaluation: evaluation,
             table: FinancingTable(evaluation),
             envelopes: try await Commitments.envelopes(of: id, on: db),
@@ -219,8 +220,11 @@ enum PageQueries {
     }
 
     struct ActionView: Sendable {
-        var convention: ConventionSnapshot
-        var action: ActionSnapshot
+        var conventionID: UUID
+        var convention: ConventionModel
+        var actionID: UUID
+        var action: ActionModel
+        var statedDays: Quantity?
         var axisTitle: String?
         var operatorName: String?
         var lines: [LineRow]
@@ -229,35 +233,6 @@ enum PageQueries {
         var result: ActionResult?
         var funders: [Funder]
         var canWrite: Bool
-    }
-
-    struct ActionSnapshot: Sendable {
-        var id: UUID
-        var code: String
-        var title: String
-        var context: String?
-        var objectives: String?
-        var content: String?
-        var method: String?
-        var calendar: String?
-        var coFinancing: String?
-        var technicalPartners: String?
-        var evaluation: String?
-        var dayRate: Money?
-        var statedDays: Quantity?
-        var notes: [String]
-        var axisID: UUID?
-        var operatorID: UUID?
-
-        init(_ m: ActionModel) throws {
-            id = try m.requireID(); code = m.code; title = m.title; context = m.context; objectives = m.objectives
-            content = m.content; method = m.method; calendar = m.calendar; coFinancing = m.coFinancing
-            technicalPartners = m.technicalPartners; evaluation = m.evaluation; dayRate = m.dayRate
-            statedDays = try StoredFraction.quantity(m.statedDaysText); notes = m.notes
-            axisID = m.$axis.id; operatorID = m.$operator.id
-        }
-
-        var displayName: String { code.isEmpty ? title : "\(code) \(title)" }
     }
 
     static func action(_ action: ActionModel, in convention: ConventionModel, principal: Principal, on db: any Database) async throws -> ActionView {
@@ -273,8 +248,11 @@ enum PageQueries {
             .firstIndex { $0.id == actionID }
         let names = Dictionary(uniqueKeysWithValues: evaluation.plan.funders.map { ($0.id, $0.displayName) })
         return ActionView(
-            convention: try ConventionSnapshot(convention),
-            action: try ActionSnapshot(action),
+            conventionID: conventionID,
+            convention: convention,
+            actionID: actionID,
+            action: action,
+            statedDays: try StoredFraction.quantity(action.statedDaysText),
             axisTitle: axis.map { "\($0.code) — \($0.title)" },
             operatorName: operatorModel?.name,
             lines: try lines.map { m in
