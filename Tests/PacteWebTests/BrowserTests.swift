@@ -238,11 +238,23 @@ struct BrowserTests {
             let companyID = try #require((try json(company) as? [String: Any])?["id"] as? String)
             _ = try await app.call(.POST, "/api/v1/companies/\(companyID)/de-minimis-grants", token: admin, json: #"{"grantedOn":"2025-02-01","amount":"1200","grantor":"CCST"}"#)
             var paths = ["/", "/conventions", "/organisations", "/organisations?q=Marne", "/conventions/nouvelle", "/conventions/\(UUID())",
-                         "/prestations", "/entreprises", "/entreprises/\(companyID)"]
+                         "/prestations", "/prestations/nouvelle", "/entreprises", "/entreprises/nouvelle", "/entreprises/\(companyID)",
+                         "/entreprises/\(companyID)/modifier", "/entreprises/\(companyID)/etablissements/nouveau", "/entreprises/\(companyID)/aides/nouvelle",
+                         "/entreprises/\(companyID)/entreprise-unique", "/entreprises/\(companyID)/attestation-de-minimis", "/aides-de-minimis",
+                         "/parametres"]
+            // One service of seed 001, accepted, for the execution pages, its step forms and its notice.
+            let seed001 = try await app.conventionID(titled: "seed 001")
+            let fa3 = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == seed001).all().first { $0.code == "FA3" }?.id)
+            let quoted = try await app.call(.POST, "/api/v1/conventions/\(seed001)/interventions", token: admin,
+                                            json: #"{"actionID":"\#(fa3)","companyID":"\#(companyID)","label":"Circuits courts","quote":"600"}"#)
+            let intervention = try #require((try json(quoted) as? [String: Any])?["id"] as? String)
+            _ = try await app.call(.POST, "/api/v1/conventions/\(seed001)/interventions/\(intervention)/accept", token: admin, json: #"{"date":"2021-03-01"}"#)
+            paths += ["realiser", "annuler", "avis"].map { "/conventions/\(seed001)/prestations/\(intervention)/\($0)" }
             for convention in try await ConventionModel.query(on: app.db).sort(\.$title).all() {
                 let id = try convention.requireID()
                 paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",
-                          "/conventions/\(id)/actions/nouvelle", "/conventions/\(id)/articles/nouvelle", "/conventions/\(id)/axes/nouvelle"]
+                          "/conventions/\(id)/actions/nouvelle", "/conventions/\(id)/articles/nouvelle", "/conventions/\(id)/axes/nouvelle",
+                          "/conventions/\(id)/execution", "/conventions/\(id)/enveloppes/nouvelle", "/conventions/\(id)/prestations/nouvelle"]
                 if let article = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == id).first() {
                     paths.append("/conventions/\(id)/articles/\(try article.requireID())/modifier")
                 }

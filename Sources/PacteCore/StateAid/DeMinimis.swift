@@ -22,6 +22,15 @@ public enum DeMinimisRegulation: String, Sendable, Codable, CaseIterable {
 
     public var label: String { "règlement (UE) n° \(rawValue)" }
 
+    /// The regulation's full title, as a statement to the company cites it.
+    public var officialTitle: String {
+        let adopted = switch self {
+        case .eu1407_2013: "règlement (UE) n° 1407/2013 de la Commission du 18 décembre 2013"
+        case .eu2023_2831: "règlement (UE) 2023/2831 de la Commission du 13 décembre 2023"
+        }
+        return adopted + " relatif à l'application des articles 107 et 108 du traité sur le fonctionnement de l'Union européenne aux aides de minimis"
+    }
+
     /// The period whose aid counts with an aid granted on `date`: the three years ending that day
     /// (2023/2831), or the fiscal year of `date` and the two before it (1407/2013; a fiscal year starts
     /// on the first day of `fiscalYearStartMonth`, January for most undertakings).

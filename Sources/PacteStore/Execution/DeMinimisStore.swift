@@ -14,7 +14,8 @@ public enum DeMinimisStore {
     public static func ledger(of company: CompanyModel, on db: any Database) async throws -> (DeMinimisLedger, [DeMinimisGrantModel]) {
         let ids = try await undertaking(of: company, on: db).map { try $0.requireID() }
         let rows = try await DeMinimisGrantModel.query(on: db).filter(\.$company.$id ~~ ids).sort(\.$grantedOn).all()
-        return (DeMinimisLedger(grants: rows.map(\.grant)), rows)
+        let settings = try await PlatformSettings.load(on: db)
+        return (DeMinimisLedger(grants: rows.map(\.grant), warningThreshold: settings.deMinimisWarning), rows)
     }
 
     /// Records a grant; past the ceiling only with an override reason from a platform administrator

@@ -19,7 +19,9 @@ public enum Tracking {
         var facts: [TrackingTable.Fact] = []
         for intervention in interventions {
             let action = intervention.action.displayName
-            let prescribed = YearMonth(CivilDate(instant: intervention.createdAt ?? Date()))
+            // A quote entered after the fact (accepted on an earlier date) was prescribed by then at the latest.
+            let entered = YearMonth(CivilDate(instant: intervention.createdAt ?? Date()))
+            let prescribed = intervention.acceptedOn.map { min(entered, YearMonth($0)) } ?? entered
             var parts = commitments.filter { $0.interventionID == intervention.id }.map { (name($0.$funder.id), Money(cents: $0.amountCents)) }
             if parts.isEmpty, intervention.status == .quoted {
                 // Not accepted yet: the parts it would commit, for the prescriptions column.

@@ -26,6 +26,7 @@ public enum PacteMigrations {
             M017CreateCompanies(),
             M018CreateDeMinimisGrants(),
             M019CreateInterventions(),
+            M020CreateSettings(),
         ]
     }
 }

@@ -60,6 +60,49 @@ public struct ServiceIn: Documented {
 
 /// The service catalogue of each chamber: read by every signed-in user, written by the provider's writers.
 enum CatalogueRoutes {
+    static func service(_ req: Request) async throws -> ServiceModel {
+        let id = try Access.uuid(req, "serviceID", "Prestation")
+        guard let model = try await ServiceModel.find(id, on: req.db) else { throw Problem.notFound("Prestation") }
+        return model
+    }
+
+    /// Adds a service to its provider's catalogue; shared by the API and the form.
+    static func create(_ req: Request, _ input: ServiceIn) async throws -> ServiceModel {
+        let principal = try req.requirePrincipal()
+        let provider = try required(input.providerID, "providerID")
+        guard try await OrganisationModel.find(provider, on: req.db) != nil else { throw Problem.invalid("providerID", "Organisation inconnue.") }
+        guard Access.writesFor(principal, organisation: provider) else {
+            throw Problem(.forbidden, "Vous n'écrivez pas pour cette organisation.", field: "providerID")
+        }
+        let model = ServiceModel(id: UUID(), providerID: provider, name: try required(input.name, "name"),
+                                 unitPrice: try required(input.unitPrice, "unitPrice").money,
+                                 taxRegime: try required(input.taxRegime, "taxRegime"), unit: input.unit ?? .perCompany)
+        try input.apply(to: model)
+        let actor = principal.actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.create(model, "service", conventionID: nil, actor: actor, on: tx)
+        }
+        return model
+    }
+
+    /// Changes a service; `clear` empties what a form left blank. Shared by the API and the form.
+    static func update(_ req: Request, _ model: ServiceModel, _ input: ServiceIn, clear: (ServiceModel) -> Void = { _ in }) async throws {
+        let principal = try req.requirePrincipal()
+        guard Access.writesFor(principal, organisation: model.$provider.id) else {
+            throw Problem(.forbidden, "Vous n'écrivez pas pour l'organisation de cette prestation.")
+        }
+        if let provider = input.providerID, provider != model.$provider.id {
+            throw Problem.invalid("providerID", "Une prestation reste au catalogue de son organisation.")
+        }
+        let before = try AuditTrail.snapshot(model)
+        clear(model)
+        try input.apply(to: model)
+        let actor = principal.actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.saveChanges(model, before: before, "service", conventionID: nil, actor: actor, on: tx)
+        }
+    }
+
     static func register(_ api: APIBuilder) {
         api.on(.GET, "services", summary: "Catalogue des prestations (filtre : providerID, validOn=aaaa-mm-jj)", tag: "Catalogue",
                response: [ServiceOut.example]) { req in
@@ -79,41 +122,12 @@ enum CatalogueRoutes {
         }
         api.on(.POST, "services", summary: "Ajouter une prestation au catalogue de son organisation", tag: "Catalogue",
                request: ServiceIn.example, response: ServiceOut.example, status: .created) { req in
-            let principal = try req.requirePrincipal()
-            let input = try req.content.decode(ServiceIn.self)
-            let provider = try required(input.providerID, "providerID")
-            guard try await OrganisationModel.find(provider, on: req.db) != nil else { throw Problem.invalid("providerID", "Organisation inconnue.") }
-            guard Access.writesFor(principal, organisation: provider) else {
-                throw Problem(.forbidden, "Vous n'écrivez pas pour cette organisation.", field: "providerID")
-            }
-            let model = ServiceModel(id: UUID(), providerID: provider, name: try required(input.name, "name"),
-                                     unitPrice: try required(input.unitPrice, "unitPrice").money,
-                                     taxRegime: try required(input.taxRegime, "taxRegime"), unit: input.unit ?? .perCompany)
-            try input.apply(to: model)
-            let actor = principal.actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.create(model, "service", conventionID: nil, actor: actor, on: tx)
-            }
-            return try ServiceOut(model)
+            try ServiceOut(try await create(req, try req.content.decode(ServiceIn.self)))
         }
         api.on(.PATCH, "services", ":serviceID", summary: "Modifier une prestation du catalogue", tag: "Catalogue",
                request: ServiceIn.example, response: ServiceOut.example) { req in
-            let principal = try req.requirePrincipal()
-            let id = try Access.uuid(req, "serviceID", "Prestation")
-            guard let model = try await ServiceModel.find(id, on: req.db) else { throw Problem.notFound("Prestation") }
-            guard Access.writesFor(principal, organisation: model.$provider.id) else {
-                throw Problem(.forbidden, "Vous n'écrivez pas pour l'organisation de cette prestation.")
-            }
-            let input = try req.content.decode(ServiceIn.self)
-            if let provider = input.providerID, provider != model.$provider.id {
-                throw Problem.invalid("providerID", "Une prestation reste au catalogue de son organisation.")
-            }
-            let before = try AuditTrail.snapshot(model)
-            try input.apply(to: model)
-            let actor = principal.actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.saveChanges(model, before: before, "service", conventionID: nil, actor: actor, on: tx)
-            }
+            let model = try await service(req)
+            try await update(req, model, try req.content.decode(ServiceIn.self))
             return try ServiceOut(model)
         }
     }

@@ -175,17 +175,100 @@ public struct DeMinimisGrantCreatedOut: Documented {
 /// Companies (beneficiaries), their establishments and the single undertakings they form.
 /// Read by every signed-in user; written by agents and administrators.
 enum CompanyRoutes {
+    static func writer(_ req: Request) throws -> Principal {
+        let principal = try req.requirePrincipal()
+        guard principal.canWriteSomewhere else { throw Problem.readOnly }
+        return principal
+    }
+
+    static func company(_ req: Request) async throws -> CompanyModel {
+        let id = try Access.uuid(req, "companyID", "Entreprise")
+        guard let found = try await CompanyModel.find(id, on: req.db) else { throw Problem.notFound("Entreprise") }
+        return found
+    }
+
+    /// Registers a company and the establishment of its SIRET; shared by the API and the form.
+    static func create(_ req: Request, _ input: CompanyIn) async throws -> CompanyModel {
+        let principal = try writer(req)
+        guard let siren = input.siret?.siren ?? input.siren else {
+            throw Problem.invalid("siret", "Indiquez le SIRET de l'établissement (ou au moins le SIREN de l'entreprise).")
+        }
+        if let given = input.siren, let fromSiret = input.siret?.siren, given != fromSiret {
+            throw Problem.invalid("siren", "Le SIREN \(given) ne correspond pas au SIRET \(input.siret!) (SIREN \(fromSiret)).")
+        }
+        if try await CompanyModel.query(on: req.db).filter(\.$siren == siren).count() > 0 {
+            throw Problem(.conflict, "L'entreprise de SIREN \(siren) est déjà enregistrée.", field: input.siret == nil ? "siren" : "siret")
+        }
+        let model = CompanyModel(siren: siren, name: try required(input.name, "name"))
+        try input.apply(to: model)
+        let establishment = input.siret.map {
+            EstablishmentModel(id: UUID(), companyID: model.id!, siret: $0, address: input.address, communeCode: model.communeCode, isHeadOffice: false)
+        }
+        let actor = principal.actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.create(model, "company", conventionID: nil, actor: actor, on: tx)
+            if let establishment { try await Audited.create(establishment, "establishment", conventionID: nil, actor: actor, on: tx) }
+        }
+        return model
+    }
+
+    /// Changes a company; `clear` empties what a form left blank. Shared by the API and the form.
+    static func update(_ req: Request, _ model: CompanyModel, _ input: CompanyIn, clear: (CompanyModel) -> Void = { _ in }) async throws {
+        let actor = try writer(req).actor
+        if let siren = input.siret?.siren ?? input.siren, siren != model.siren {
+            throw Problem.invalid("siren", "On ne change pas le SIREN d'une entreprise : enregistrez l'autre entreprise.")
+        }
+        let before = try AuditTrail.snapshot(model)
+        clear(model)
+        try input.apply(to: model)
+        try await Store.write(on: req.db) { tx in
+            try await Audited.saveChanges(model, before: before, "company", conventionID: nil, actor: actor, on: tx)
+        }
+    }
+
+    static func addEstablishment(_ req: Request, _ model: CompanyModel, _ input: EstablishmentIn) async throws {
+        let actor = try writer(req).actor
+        guard input.siret.siren == model.siren else {
+            throw Problem.invalid("siret", "Le SIRET \(input.siret) n'appartient pas à l'entreprise de SIREN \(model.siren).")
+        }
+        if try await EstablishmentModel.query(on: req.db).filter(\.$siret == input.siret).count() > 0 {
+            throw Problem(.conflict, "L'établissement \(input.siret) est déjà enregistré.", field: "siret")
+        }
+        let establishment = EstablishmentModel(id: UUID(), companyID: try model.requireID(), siret: input.siret, address: input.address,
+                                               communeCode: try input.communeCode.map(CompanyIn.commune), isHeadOffice: input.isHeadOffice ?? false)
+        try await Store.write(on: req.db) { tx in
+            try await Audited.create(establishment, "establishment", conventionID: nil, actor: actor, on: tx)
+        }
+    }
+
+    /// Records a de minimis grant; past the ceiling only for an administrator giving a reason.
+    static func recordGrant(_ req: Request, _ model: CompanyModel, _ input: DeMinimisGrantIn) async throws -> (DeMinimisAssessment, DeMinimisGrantModel) {
+        let principal = try writer(req)
+        let reason = input.overrideReason?.trimmingCharacters(in: .whitespaces)
+        if let reason, !reason.isEmpty, !principal.isPlatformAdmin {
+            throw Problem(.forbidden, "Seul un administrateur peut inscrire une aide au-delà du plafond.", field: "overrideReason")
+        }
+        guard input.amount.money.cents > 0 else { throw Problem.invalid("amount", "Le montant d'une aide doit être positif.") }
+        let grant = DeMinimisGrant(grantedOn: input.grantedOn, amount: input.amount.money, grantor: try required(input.grantor, "grantor"))
+        return try await DeMinimisStore.record(grant, for: model, override: reason?.isEmpty == true ? nil : reason, actor: principal.actor, on: req.db)
+    }
+
+    /// Joins the undertaking of `other` to that of `model`; returns the members.
+    static func link(_ req: Request, _ model: CompanyModel, to otherID: UUID) async throws -> [CompanyModel] {
+        let actor = try writer(req).actor
+        guard let other = try await CompanyModel.find(otherID, on: req.db) else { throw Problem.invalid("companyID", "Entreprise inconnue.") }
+        let target = model.undertakingID, absorbed = other.undertakingID
+        return try await Store.write(on: req.db) { tx -> [CompanyModel] in
+            if absorbed != target {
+                for member in try await CompanyModel.query(on: tx).filter(\.$undertakingID == absorbed).all() {
+                    try await Audited.update(member, "company", conventionID: nil, actor: actor, on: tx) { $0.undertakingID = target }
+                }
+            }
+            return try await CompanyModel.query(on: tx).filter(\.$undertakingID == target).sort(\.$name).all()
+        }
+    }
+
     static func register(_ api: APIBuilder) {
-        @Sendable func writer(_ req: Request) throws -> Principal {
-            let principal = try req.requirePrincipal()
-            guard principal.canWriteSomewhere else { throw Problem.readOnly }
-            return principal
-        }
-        @Sendable func company(_ req: Request) async throws -> CompanyModel {
-            let id = try Access.uuid(req, "companyID", "Entreprise")
-            guard let found = try await CompanyModel.find(id, on: req.db) else { throw Problem.notFound("Entreprise") }
-            return found
-        }
         @Sendable func output(_ m: CompanyModel, on db: any Database) async throws -> CompanyOut {
             try CompanyOut(m, establishments: try await EstablishmentModel.query(on: db).filter(\.$company.$id == m.requireID()).sort(\.$siret).all())
         }
@@ -205,27 +288,8 @@ enum CompanyRoutes {
         }
         api.on(.POST, "companies", summary: "Enregistrer une entreprise (et l'établissement de son SIRET)", tag: "Entreprises",
                request: CompanyIn.example, response: CompanyOut.example, status: .created) { req in
-            let principal = try writer(req)
-            let input = try req.content.decode(CompanyIn.self)
-            guard let siren = input.siret?.siren ?? input.siren else {
-                throw Problem.invalid("siret", "Indiquez le SIRET de l'établissement (ou au moins le SIREN de l'entreprise).")
-            }
-            if let given = input.siren, let fromSiret = input.siret?.siren, given != fromSiret {
-                throw Problem.invalid("siren", "Le SIREN \(given) ne correspond pas au SIRET \(input.siret!) (SIREN \(fromSiret)).")
-            }
-            if try await CompanyModel.query(on: req.db).filter(\.$siren == siren).count() > 0 {
-                throw Problem(.conflict, "L'entreprise de SIREN \(siren) est déjà enregistrée.", field: "siren")
-            }
-            let model = CompanyModel(siren: siren, name: try required(input.name, "name"))
-            try input.apply(to: model)
-            let establishment = input.siret.map {
-                EstablishmentModel(id: UUID(), companyID: model.id!, siret: $0, address: input.address, communeCode: model.communeCode, isHeadOffice: false)
-            }
-            let actor = principal.actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.create(model, "company", conventionID: nil, actor: actor, on: tx)
-                if let establishment { try await Audited.create(establishment, "establishment", conventionID: nil, actor: actor, on: tx) }
-            }
+            _ = try writer(req)
+            let model = try await create(req, try req.content.decode(CompanyIn.self))
             return try await output(model, on: req.db)
         }
         api.on(.GET, "companies", ":companyID", summary: "Lire une entreprise et ses établissements", tag: "Entreprises",
@@ -235,35 +299,16 @@ enum CompanyRoutes {
         }
         api.on(.PATCH, "companies", ":companyID", summary: "Modifier une entreprise", tag: "Entreprises",
                request: CompanyIn.example, response: CompanyOut.example) { req in
-            let actor = try writer(req).actor
+            _ = try writer(req)
             let model = try await company(req)
-            let input = try req.content.decode(CompanyIn.self)
-            if let siren = input.siret?.siren ?? input.siren, siren != model.siren {
-                throw Problem.invalid("siren", "On ne change pas le SIREN d'une entreprise : enregistrez l'autre entreprise.")
-            }
-            let before = try AuditTrail.snapshot(model)
-            try input.apply(to: model)
-            try await Store.write(on: req.db) { tx in
-                try await Audited.saveChanges(model, before: before, "company", conventionID: nil, actor: actor, on: tx)
-            }
+            try await update(req, model, try req.content.decode(CompanyIn.self))
             return try await output(model, on: req.db)
         }
         api.on(.POST, "companies", ":companyID", "establishments", summary: "Ajouter un établissement (SIRET de l'entreprise)", tag: "Entreprises",
                request: EstablishmentIn.example, response: CompanyOut.example, status: .created) { req in
-            let actor = try writer(req).actor
+            _ = try writer(req)
             let model = try await company(req)
-            let input = try req.content.decode(EstablishmentIn.self)
-            guard input.siret.siren == model.siren else {
-                throw Problem.invalid("siret", "Le SIRET \(input.siret) n'appartient pas à l'entreprise de SIREN \(model.siren).")
-            }
-            if try await EstablishmentModel.query(on: req.db).filter(\.$siret == input.siret).count() > 0 {
-                throw Problem(.conflict, "L'établissement \(input.siret) est déjà enregistré.", field: "siret")
-            }
-            let establishment = EstablishmentModel(id: UUID(), companyID: try model.requireID(), siret: input.siret, address: input.address,
-                                                   communeCode: try input.communeCode.map(CompanyIn.commune), isHeadOffice: input.isHeadOffice ?? false)
-            try await Store.write(on: req.db) { tx in
-                try await Audited.create(establishment, "establishment", conventionID: nil, actor: actor, on: tx)
-            }
+            try await addEstablishment(req, model, try req.content.decode(EstablishmentIn.self))
             return try await output(model, on: req.db)
         }
         api.on(.GET, "companies", ":companyID", "de-minimis", summary: "Registre de minimis de l'entreprise unique (paramètres : on, amount)",
@@ -285,33 +330,15 @@ enum CompanyRoutes {
         }
         api.on(.POST, "companies", ":companyID", "de-minimis-grants", summary: "Inscrire une aide de minimis (refusée, 409, au-delà du plafond)",
                tag: "Entreprises", request: DeMinimisGrantIn.example, response: DeMinimisGrantCreatedOut.example, status: .created) { req in
-            let principal = try writer(req)
-            let model = try await company(req)
-            let input = try req.content.decode(DeMinimisGrantIn.self)
-            let reason = input.overrideReason?.trimmingCharacters(in: .whitespaces)
-            if let reason, !reason.isEmpty, !principal.isPlatformAdmin {
-                throw Problem(.forbidden, "Seul un administrateur peut inscrire une aide au-delà du plafond.", field: "overrideReason")
-            }
-            guard input.amount.money.cents > 0 else { throw Problem.invalid("amount", "Le montant d'une aide doit être positif.") }
-            let grant = DeMinimisGrant(grantedOn: input.grantedOn, amount: input.amount.money, grantor: try required(input.grantor, "grantor"))
-            let (assessment, saved) = try await DeMinimisStore.record(grant, for: model, override: reason, actor: principal.actor, on: req.db)
+            _ = try writer(req)
+            let (assessment, saved) = try await recordGrant(req, try await company(req), try req.content.decode(DeMinimisGrantIn.self))
             return DeMinimisGrantCreatedOut(grant: try DeMinimisGrantOut(saved), assessment: DeMinimisAssessmentOut(assessment))
         }
         api.on(.POST, "companies", ":companyID", "undertaking", summary: "Réunir deux entreprises en une entreprise unique (de minimis)",
                tag: "Entreprises", request: UndertakingLinkIn.example, response: [CompanyOut.example]) { req in
-            let actor = try writer(req).actor
-            let model = try await company(req)
+            _ = try writer(req)
             let input = try req.content.decode(UndertakingLinkIn.self)
-            guard let other = try await CompanyModel.find(input.companyID, on: req.db) else { throw Problem.invalid("companyID", "Entreprise inconnue.") }
-            let target = model.undertakingID, absorbed = other.undertakingID
-            let members = try await Store.write(on: req.db) { tx -> [CompanyModel] in
-                if absorbed != target {
-                    for member in try await CompanyModel.query(on: tx).filter(\.$undertakingID == absorbed).all() {
-                        try await Audited.update(member, "company", conventionID: nil, actor: actor, on: tx) { $0.undertakingID = target }
-                    }
-                }
-                return try await CompanyModel.query(on: tx).filter(\.$undertakingID == target).sort(\.$name).all()
-            }
+            let members = try await link(req, try await company(req), to: input.companyID)
             var result: [CompanyOut] = []
             for member in members { result.append(try await output(member, on: req.db)) }
             return result

@@ -179,6 +179,7 @@ enum APIRoutes {
         ConventionRoutes.register(api)
         CatalogueRoutes.register(api)
         CompanyRoutes.register(api)
+        SettingsRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

@@ -69,20 +69,40 @@ public struct CommitmentIn: Documented {
 /// Envelopes (caps per funder, optionally per action and year) and the commitments checked against
 /// them atomically, also across app instances on PostgreSQL.
 extension ConventionRoutes {
+    private static func isParty(_ organisation: UUID, of convention: ConventionModel, on db: any Database) async throws -> Bool {
+        try await ConventionPartyModel.query(on: db).filter(\.$convention.$id == convention.requireID())
+            .filter(\.$organisation.$id == organisation).count() > 0
+    }
+
+    private static func checkAction(_ action: UUID?, of convention: ConventionModel, on db: any Database) async throws {
+        guard let action else { return }
+        guard let found = try await ActionModel.find(action, on: db), found.$convention.id == convention.id else {
+            throw Problem.invalid("actionID", "Cette action n'appartient pas à la convention.")
+        }
+    }
+
+    /// Creates an envelope; shared by the API and the form.
+    static func createEnvelope(_ req: Request, _ convention: ConventionModel, _ input: EnvelopeIn) async throws -> EnvelopeModel {
+        let name = try required(input.name, "name")
+        guard input.cap.money.cents > 0 else { throw Problem.invalid("cap", "Le plafond d'une enveloppe doit être positif.") }
+        guard try await isParty(input.funderID, of: convention, on: req.db) else {
+            throw Problem.invalid("funderID", "Le financeur d'une enveloppe est une partie de la convention.")
+        }
+        try await checkAction(input.actionID, of: convention, on: req.db)
+        if let year = input.year, !(1990...2200).contains(year) { throw Problem.invalid("year", "Année invalide : \(year).") }
+        let model = EnvelopeModel(id: UUID(), conventionID: try convention.requireID(), funderID: input.funderID, actionID: input.actionID,
+                                  year: input.year, name: name, cap: input.cap.money)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.create(model, "envelope", conventionID: convention.id, actor: actor, on: tx)
+        }
+        return model
+    }
+
     static func registerEnvelopes(_ api: APIBuilder) {
         let envelopes: [PathComponent] = ["conventions", ":conventionID", "envelopes"]
         let commitments: [PathComponent] = ["conventions", ":conventionID", "commitments"]
 
-        @Sendable func isParty(_ organisation: UUID, of convention: ConventionModel, on db: any Database) async throws -> Bool {
-            try await ConventionPartyModel.query(on: db).filter(\.$convention.$id == convention.requireID())
-                .filter(\.$organisation.$id == organisation).count() > 0
-        }
-        @Sendable func checkAction(_ action: UUID?, of convention: ConventionModel, on db: any Database) async throws {
-            guard let action else { return }
-            guard let found = try await ActionModel.find(action, on: db), found.$convention.id == convention.id else {
-                throw Problem.invalid("actionID", "Cette action n'appartient pas à la convention.")
-            }
-        }
 
         api.on(.GET, envelopes, summary: "Enveloppes de la convention, avec l'engagé et le disponible", tag: "Enveloppes",
                response: [EnvelopeOut.example]) { req in
@@ -97,19 +117,8 @@ extension ConventionRoutes {
                request: EnvelopeIn.example, response: EnvelopeOut.example, status: .created) { req in
             let convention = try await Access.writableConvention(req)
             let input = try req.content.decode(EnvelopeIn.self)
-            let name = try required(input.name, "name")
-            guard input.cap.money.cents > 0 else { throw Problem.invalid("cap", "Le plafond d'une enveloppe doit être positif.") }
-            guard try await isParty(input.funderID, of: convention, on: req.db) else {
-                throw Problem.invalid("funderID", "Le financeur d'une enveloppe est une partie de la convention.")
-            }
-            try await checkAction(input.actionID, of: convention, on: req.db)
-            let model = EnvelopeModel(id: UUID(), conventionID: try convention.requireID(), funderID: input.funderID, actionID: input.actionID,
-                                      year: input.year, name: name, cap: input.cap.money)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.create(model, "envelope", conventionID: convention.id, actor: actor, on: tx)
-            }
-            return EnvelopeOut(id: try model.requireID(), name: name, funderID: input.funderID, actionID: input.actionID, year: input.year,
+            let model = try await createEnvelope(req, convention, input)
+            return EnvelopeOut(id: try model.requireID(), name: model.name, funderID: input.funderID, actionID: input.actionID, year: input.year,
                                cap: input.cap.money.decimalString, committed: "0.00", remaining: input.cap.money.decimalString)
         }
         api.on(.GET, commitments, summary: "Engagements de la convention", tag: "Enveloppes", response: [CommitmentOut.example]) { req in

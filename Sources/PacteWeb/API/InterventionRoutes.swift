@@ -64,18 +64,73 @@ public struct InterventionStepIn: Documented {
     }
 }
 
+/// One step of an intervention's life, by its API name.
+enum InterventionStep: String, CaseIterable, Sendable {
+    case accept, deliver, invoice, pay, cancel
+
+    var summary: String {
+        switch self {
+        case .accept: "Accepter le devis : engage la part de chaque financeur public (409 si une enveloppe ou le plafond de minimis serait dépassé)"
+        case .deliver: "Déclarer la prestation réalisée (date, livrable)"
+        case .invoice: "Enregistrer la facture (numéro, date, montant ; un montant inférieur au devis libère l'écart)"
+        case .pay: "Enregistrer le paiement"
+        case .cancel: "Annuler (libère les engagements et retire l'aide de minimis)"
+        }
+    }
+}
+
 /// Services given to companies under a convention: quote → accepted (funds committed) → delivered →
 /// invoiced → paid, or cancelled.
 extension ConventionRoutes {
+    static func findIntervention(_ req: Request, _ convention: ConventionModel) async throws -> InterventionModel {
+        let id = try Access.uuid(req, "interventionID", "Prestation")
+        guard let found = try await InterventionModel.query(on: req.db).filter(\.$id == id)
+            .filter(\.$convention.$id == convention.requireID()).first() else { throw Problem.notFound("Prestation") }
+        return found
+    }
+
+    /// Prescribes a service (a quote); shared by the API and the form.
+    static func createIntervention(_ req: Request, _ convention: ConventionModel, _ input: InterventionIn) async throws -> InterventionModel {
+        guard let action = try await ActionModel.find(input.actionID, on: req.db), action.$convention.id == convention.id else {
+            throw Problem.invalid("actionID", "Cette action n'appartient pas à la convention.")
+        }
+        guard try await CompanyModel.find(input.companyID, on: req.db) != nil else { throw Problem.invalid("companyID", "Entreprise inconnue.") }
+        var service: ServiceModel?
+        if let id = input.serviceID {
+            guard let found = try await ServiceModel.find(id, on: req.db) else { throw Problem.invalid("serviceID", "Prestation du catalogue inconnue.") }
+            service = found
+        }
+        guard let quote = input.quote?.money ?? service?.unitPrice else {
+            throw Problem.invalid("quote", "Indiquez le montant du devis (ou une prestation du catalogue).")
+        }
+        guard quote.cents > 0 else { throw Problem.invalid("quote", "Le montant du devis doit être positif.") }
+        let label = try required(input.label ?? service?.name, "label")
+        let model = InterventionModel(id: UUID(), conventionID: try convention.requireID(), actionID: input.actionID, serviceID: input.serviceID,
+                                      companyID: input.companyID, label: label, quote: quote, programme: input.programme)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.create(model, "intervention", conventionID: convention.id, actor: actor, on: tx)
+        }
+        return model
+    }
+
+    /// Moves an intervention one step; shared by the API and the forms.
+    static func advance(_ req: Request, _ model: InterventionModel, _ step: InterventionStep, _ input: InterventionStepIn) async throws {
+        let actor = try req.requirePrincipal().actor
+        let date = input.date ?? .today()
+        switch step {
+        case .accept: try await Interventions.accept(model, on: date, actor: actor, db: req.db)
+        case .deliver: try await Interventions.deliver(model, on: date, deliverable: input.deliverable, actor: actor, db: req.db)
+        case .invoice:
+            try await Interventions.invoice(model, number: try required(input.invoiceNumber, "invoiceNumber"), on: date,
+                                            amount: input.amount?.money ?? Money(cents: model.quoteCents), actor: actor, db: req.db)
+        case .pay: try await Interventions.pay(model, on: date, actor: actor, db: req.db)
+        case .cancel: try await Interventions.cancel(model, reason: try required(input.reason, "reason"), actor: actor, db: req.db)
+        }
+    }
+
     static func registerInterventions(_ api: APIBuilder) {
         let base: [PathComponent] = ["conventions", ":conventionID", "interventions"]
-        @Sendable func find(_ req: Request, _ convention: ConventionModel) async throws -> InterventionModel {
-            let id = try Access.uuid(req, "interventionID", "Prestation")
-            guard let found = try await InterventionModel.query(on: req.db).filter(\.$id == id)
-                .filter(\.$convention.$id == convention.requireID()).first() else { throw Problem.notFound("Prestation") }
-            return found
-        }
-
         api.on(.GET, base, summary: "Prestations réalisées pour des entreprises", tag: "Prestations", response: [InterventionOut.example]) { req in
             let convention = try await Access.convention(req)
             return try await InterventionModel.query(on: req.db).filter(\.$convention.$id == convention.requireID())
@@ -84,53 +139,14 @@ extension ConventionRoutes {
         api.on(.POST, base, summary: "Prescrire une prestation à une entreprise (devis)", tag: "Prestations",
                request: InterventionIn.example, response: InterventionOut.example, status: .created) { req in
             let convention = try await Access.writableConvention(req)
-            let input = try req.content.decode(InterventionIn.self)
-            guard let action = try await ActionModel.find(input.actionID, on: req.db), action.$convention.id == convention.id else {
-                throw Problem.invalid("actionID", "Cette action n'appartient pas à la convention.")
-            }
-            guard try await CompanyModel.find(input.companyID, on: req.db) != nil else { throw Problem.invalid("companyID", "Entreprise inconnue.") }
-            var service: ServiceModel?
-            if let id = input.serviceID {
-                guard let found = try await ServiceModel.find(id, on: req.db) else { throw Problem.invalid("serviceID", "Prestation du catalogue inconnue.") }
-                service = found
-            }
-            guard let quote = input.quote?.money ?? service?.unitPrice else {
-                throw Problem.invalid("quote", "Indiquez le montant du devis (ou une prestation du catalogue).")
-            }
-            guard quote.cents > 0 else { throw Problem.invalid("quote", "Le montant du devis doit être positif.") }
-            let label = try required(input.label ?? service?.name, "label")
-            let model = InterventionModel(id: UUID(), conventionID: try convention.requireID(), actionID: input.actionID, serviceID: input.serviceID,
-                                          companyID: input.companyID, label: label, quote: quote, programme: input.programme)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.create(model, "intervention", conventionID: convention.id, actor: actor, on: tx)
-            }
-            return try InterventionOut(model)
+            return try InterventionOut(try await createIntervention(req, convention, try req.content.decode(InterventionIn.self)))
         }
-        let steps: [(String, String)] = [
-            ("accept", "Accepter le devis : engage la part de chaque financeur public (409 si une enveloppe ou le plafond de minimis serait dépassé)"),
-            ("deliver", "Déclarer la prestation réalisée (date, livrable)"),
-            ("invoice", "Enregistrer la facture (numéro, date, montant ; un montant inférieur au devis libère l'écart)"),
-            ("pay", "Enregistrer le paiement"),
-            ("cancel", "Annuler (libère les engagements et retire l'aide de minimis)"),
-        ]
-        for (step, summary) in steps {
-            api.on(.POST, base + [":interventionID", .constant(step)], summary: summary, tag: "Prestations",
+        for step in InterventionStep.allCases {
+            api.on(.POST, base + [":interventionID", .constant(step.rawValue)], summary: step.summary, tag: "Prestations",
                    request: InterventionStepIn.example, response: InterventionOut.example) { req in
                 let convention = try await Access.writableConvention(req)
-                let model = try await find(req, convention)
-                let input = try req.content.decode(InterventionStepIn.self)
-                let actor = try req.requirePrincipal().actor
-                let date = input.date ?? .today()
-                switch step {
-                case "accept": try await Interventions.accept(model, on: date, actor: actor, db: req.db)
-                case "deliver": try await Interventions.deliver(model, on: date, deliverable: input.deliverable, actor: actor, db: req.db)
-                case "invoice":
-                    try await Interventions.invoice(model, number: try required(input.invoiceNumber, "invoiceNumber"), on: date,
-                                                    amount: input.amount?.money ?? Money(cents: model.quoteCents), actor: actor, db: req.db)
-                case "pay": try await Interventions.pay(model, on: date, actor: actor, db: req.db)
-                default: try await Interventions.cancel(model, reason: try required(input.reason, "reason"), actor: actor, db: req.db)
-                }
+                let model = try await findIntervention(req, convention)
+                try await advance(req, model, step, try req.content.decode(InterventionStepIn.self))
                 return try InterventionOut(model)
             }
         }

@@ -73,7 +73,16 @@ enum Charts {
         ])
     }
 
-    // MARK: Planned against committed, month by month
+    // MARK: Cumulative amounts, month by month
+
+    /// One line of a monthly chart; told apart by its dash pattern and its name, not by colour alone.
+    struct LineSeries {
+        var name: String
+        /// `line-planned`, `line-committed`, `line-delivered`, `line-paid`.
+        var style: String
+        var dash: String?
+        var values: [Money]
+    }
 
     struct MonthPoint {
         var month: YearMonth
@@ -82,15 +91,23 @@ enum Charts {
     }
 
     static func plannedAgainstCommitted(_ points: [MonthPoint], id: String, caption: String, note: String?) -> BodyNode {
-        let left = 70, right = 20, top = 14, bottom = 40, plotWidth = 620, plotHeight = 200
-        let width = left + plotWidth + right, height = top + plotHeight + bottom
         guard !points.isEmpty else {
             return .p(.class("muted"), .text("\(caption) : renseignez les dates de début et de fin de la convention pour voir l'échéancier."))
         }
-        let maximum = max(points.map { max($0.planned.cents, $0.committed.cents) }.max() ?? 0, 100)
+        return monthlyLines(months: points.map(\.month), series: [
+            LineSeries(name: "Prévu", style: "line-planned", dash: nil, values: points.map(\.planned)),
+            LineSeries(name: "Engagé", style: "line-committed", dash: "6 4", values: points.map(\.committed)),
+        ], id: id, caption: caption, note: note)
+    }
+
+    /// Cumulative lines over months, with a legend in words and the figures as a table.
+    static func monthlyLines(months: [YearMonth], series: [LineSeries], id: String, caption: String, note: String?) -> BodyNode {
+        let left = 70, right = 40, top = 14, bottom = 40, plotWidth = 620, plotHeight = 200
+        let width = left + plotWidth + right, height = top + plotHeight + bottom
+        let maximum = max(series.flatMap { $0.values.map(\.cents) }.max() ?? 0, 100)
         let step = niceStep(maximum)
         let ceiling = ((maximum + step - 1) / step) * step
-        func x(_ index: Int) -> Int { left + (points.count == 1 ? plotWidth / 2 : index * plotWidth / (points.count - 1)) }
+        func x(_ index: Int) -> Int { left + (months.count == 1 ? plotWidth / 2 : index * plotWidth / (months.count - 1)) }
         func y(_ cents: Int64) -> Int { top + plotHeight - Int(Int64(plotHeight) * cents / ceiling) }
 
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\">"
@@ -102,42 +119,37 @@ enum Charts {
             level += step
         }
         svg += "<line class=\"chart-axis\" x1=\"\(left)\" x2=\"\(left)\" y1=\"\(top)\" y2=\"\(top + plotHeight)\"/>"
-        let every = max(1, points.count / 8)
-        for (index, point) in points.enumerated() where index % every == 0 || index == points.count - 1 {
-            svg += "<text class=\"chart-text chart-muted\" x=\"\(x(index))\" y=\"\(top + plotHeight + 18)\" text-anchor=\"middle\">\(point.month)</text>"
+        let every = max(1, months.count / 8)
+        for (index, month) in months.enumerated() where index % every == 0 || index == months.count - 1 {
+            svg += "<text class=\"chart-text chart-muted\" x=\"\(x(index))\" y=\"\(top + plotHeight + 18)\" text-anchor=\"middle\">\(month)</text>"
         }
-        func path(_ values: [Int64]) -> String {
-            values.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(x($0.offset)) \(y($0.element))" }.joined(separator: " ")
+        func path(_ values: [Money]) -> String {
+            values.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(x($0.offset)) \(y($0.element.cents))" }.joined(separator: " ")
         }
-        svg += "<path class=\"line-planned\" stroke-width=\"2.5\" d=\"\(path(points.map(\.planned.cents)))\"/>"
-        svg += "<path class=\"line-committed\" stroke-width=\"2.5\" stroke-dasharray=\"6 4\" d=\"\(path(points.map(\.committed.cents)))\"/>"
-        // Legend in words and line styles, not colour alone.
         let legendY = top + plotHeight + 34
-        svg += "<line class=\"line-planned\" stroke-width=\"2.5\" x1=\"\(left)\" x2=\"\(left + 24)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\"/>"
-        svg += "<text class=\"chart-text\" x=\"\(left + 30)\" y=\"\(legendY)\">Prévu (cumul, trait plein)</text>"
-        svg += "<line class=\"line-committed\" stroke-width=\"2.5\" stroke-dasharray=\"6 4\" x1=\"\(left + 230)\" x2=\"\(left + 254)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\"/>"
-        svg += "<text class=\"chart-text\" x=\"\(left + 260)\" y=\"\(legendY)\">Engagé (cumul, pointillés)</text>"
+        let legendStep = plotWidth / max(series.count, 1)
+        for (index, line) in series.enumerated() {
+            let dash = line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+            svg += "<path class=\"\(line.style)\" stroke-width=\"2.5\"\(dash) d=\"\(path(line.values))\"/>"
+            let lx = left + index * legendStep
+            svg += "<line class=\"\(line.style)\" stroke-width=\"2.5\"\(dash) x1=\"\(lx)\" x2=\"\(lx + 24)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\"/>"
+            svg += "<text class=\"chart-text\" x=\"\(lx + 30)\" y=\"\(legendY)\">\(esc(line.name)) (cumul)</text>"
+        }
         svg += "</svg>"
+        let header: Node<HTML.TableContext> = .thead(.tr(
+            .th(.attribute(named: "scope", value: "col"), .text("Mois")),
+            .forEach(series) { .th(.attribute(named: "scope", value: "col"), .class("num"), .text("\($0.name) (cumul)")) }))
+        let rows: [Node<HTML.TableContext>] = months.enumerated().map { index, month in
+            .tr(.th(.attribute(named: "scope", value: "row"), .text(month.longLabel)),
+                .forEach(series) { .td(.class("num"), .text(FrenchFormat.money($0.values[index]))) })
+        }
         return .element(named: "figure", nodes: [
             .class("chart"),
             .element(named: "figcaption", nodes: [.text(caption)]),
             .raw(svg),
             .unwrap(note) { .p(.class("muted"), .text($0)) },
-            .details(
-                .class("chart-data"),
-                .summary(.text("Données du graphique")),
-                .table(
-                    .caption(.text(caption + " (cumuls mensuels)")),
-                    .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Mois")),
-                               .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Prévu (cumul)")),
-                               .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Engagé (cumul)")))),
-                    .tbody(.forEach(points) { point in
-                        .tr(.th(.attribute(named: "scope", value: "row"), .text(point.month.longLabel)),
-                            .td(.class("num"), .text(FrenchFormat.money(point.planned))),
-                            .td(.class("num"), .text(FrenchFormat.money(point.committed))))
-                    })
-                )
-            ),
+            .details(.class("chart-data"), .summary(.text("Données du graphique")),
+                     .table(.caption(.text(caption + " (cumuls mensuels)")), header, .tbody(.group(rows)))),
         ])
     }
 }

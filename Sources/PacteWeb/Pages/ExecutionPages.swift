@@ -10,11 +10,13 @@ enum ExecutionPages {
     static func register(on pages: any RoutesBuilder) {
         pages.get("prestations") { req async throws -> Page in
             let services = try await ServiceModel.query(on: req.db).with(\.$provider).sort(\.$name).all()
-            return catalogue(services, today: .today(), viewer: try req.viewer())
+            return catalogue(services, today: .today(), viewer: try req.viewer(), canWrite: try req.requirePrincipal().canWriteSomewhere,
+                             notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
         }
         pages.get("entreprises") { req async throws -> Page in
             let search = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-            return companyList(try await PageQueries.companies(search: search, on: req.db), search: search, viewer: try req.viewer())
+            return companyList(try await PageQueries.companies(search: search, on: req.db), search: search, viewer: try req.viewer(),
+                               canWrite: try req.requirePrincipal().canWriteSomewhere)
         }
         pages.get("entreprises", ":companyID") { req async throws -> Page in
             let id = try Access.uuid(req, "companyID", "Entreprise")
@@ -25,16 +27,19 @@ enum ExecutionPages {
             let members = try await DeMinimisStore.undertaking(of: company, on: req.db)
             let names = Dictionary(uniqueKeysWithValues: try members.map { (try $0.requireID(), $0.name) })
             return companyPage(company, members: members, grants: grants.map { ($0, names[$0.$company.id] ?? "—") },
-                               assessment: try ledger.assess(.zero, on: .today()), viewer: try req.viewer())
+                               assessment: try ledger.assess(.zero, on: .today()), viewer: try req.viewer(),
+                               canWrite: try req.requirePrincipal().canWriteSomewhere, notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
         }
     }
 
-    static func catalogue(_ services: [ServiceModel], today: CivilDate, viewer: Viewer) -> Page {
+    static func catalogue(_ services: [ServiceModel], today: CivilDate, viewer: Viewer, canWrite: Bool, notice: String?) -> Page {
         let providers = Dictionary(grouping: services) { $0.provider.name }
             .sorted { $0.key.compare($1.key, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedAscending }
         let content: BodyNode = .group(
             .h1(.text("Catalogue des prestations")),
             .p(.class("lead"), .text("Les prestations que les chambres proposent aux entreprises, au prix unitaire de leur convention.")),
+            .unwrap(notice) { .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .if(canWrite, .div(.class("page-actions"), .a(.class("button"), .href("/prestations/nouvelle"), .text("Ajouter une prestation")))),
             .if(providers.isEmpty, .p(.class("muted"), .text("Aucune prestation au catalogue."))),
             .forEach(providers) { provider, items in
                 .group(
@@ -45,7 +50,8 @@ enum ExecutionPages {
                             .th(.attribute(named: "scope", value: "col"), .text("Prestation")),
                             .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Prix unitaire")),
                             .th(.attribute(named: "scope", value: "col"), .text("Unité")),
-                            .th(.attribute(named: "scope", value: "col"), .text("Validité"))
+                            .th(.attribute(named: "scope", value: "col"), .text("Validité")),
+                            .if(canWrite, .th(.attribute(named: "scope", value: "col"), .text("Modifier")))
                         )),
                         .tbody(.forEach(items) { service in
                             .tr(.th(.attribute(named: "scope", value: "row"), .text(service.name),
@@ -53,7 +59,9 @@ enum ExecutionPages {
                                 .td(.class("num"), .text("\(FrenchFormat.money(service.unitPrice)) \(service.taxRegime.label)")),
                                 .td(.text(service.unit.label)),
                                 .td(.text(service.isValid(on: today) ? DashboardPage.period(service.validFrom, service.validTo).replacingOccurrences(of: "dates non renseignées", with: "sans limite")
-                                                                     : "hors validité (\(DashboardPage.period(service.validFrom, service.validTo)))")))
+                                                                     : "hors validité (\(DashboardPage.period(service.validFrom, service.validTo)))")),
+                                .if(canWrite, .td(.a(.href("/prestations/\(service.id!)/modifier"), .text("Modifier"),
+                                                     .ariaLabel("Modifier \(service.name)")))))
                         })
                     ))
                 )
@@ -63,10 +71,13 @@ enum ExecutionPages {
                     breadcrumbs: [("Tableau de bord", "/"), ("Prestations", nil)], content: content)
     }
 
-    static func companyList(_ companies: [CompanyModel], search: String?, viewer: Viewer) -> Page {
+    static func companyList(_ companies: [CompanyModel], search: String?, viewer: Viewer, canWrite: Bool) -> Page {
         let field = Field(name: "q", label: "Nom, SIREN ou SIRET", control: .search, hint: "Par exemple « Martin » ou « 123 456 782 ».")
         let content: BodyNode = .group(
             .h1(.text("Entreprises bénéficiaires")),
+            .div(.class("page-actions"),
+                 .if(canWrite, .a(.class("button"), .href("/entreprises/nouvelle"), .text("Enregistrer une entreprise"))),
+                 .a(.class("button secondary"), .href("/aides-de-minimis"), .text("Registre des aides de minimis"))),
             .form(.class("search-form"), .method(.get), .action("/entreprises"), .attribute(named: "role", value: "search"),
                   field.render(FormState(values: ["q": [search ?? ""]])),
                   .button(.class("button"), .type(.submit), .text("Rechercher"))),
@@ -95,11 +106,17 @@ enum ExecutionPages {
     }
 
     static func companyPage(_ company: CompanyModel, members: [CompanyModel], grants: [(DeMinimisGrantModel, String)],
-                            assessment: DeMinimisAssessment, viewer: Viewer) -> Page {
+                            assessment: DeMinimisAssessment, viewer: Viewer, canWrite: Bool, notice: String?) -> Page {
         let contact = [company.contactName, company.contactEmail, company.contactPhone].compactMap { $0 }.joined(separator: " · ")
         let partners = members.filter { $0.id != company.id }.map(\.name)
         let content: BodyNode = .group(
             .h1(.text(company.name)),
+            .unwrap(notice) { .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .div(.class("page-actions"),
+                 .if(canWrite, .group(
+                    .a(.class("button"), .href("/entreprises/\(company.id!)/modifier"), .text("Modifier l'entreprise")),
+                    .a(.class("button secondary"), .href("/entreprises/\(company.id!)/etablissements/nouveau"), .text("Ajouter un établissement")))),
+                 .a(.class("button secondary"), .href("/entreprises/\(company.id!)/attestation-de-minimis"), .text("Relevé de minimis (imprimable)"))),
             .dl(.class("facts"),
                 .dt(.text("SIREN")), .dd(.text(DirectoryPage.formatSiren(company.siren))),
                 .dt(.text("Activité (NAF)")), .dd(.text(company.naf.map { "\($0.code) — \($0.label)" } ?? "—")),
@@ -108,7 +125,10 @@ enum ExecutionPages {
                 .dt(.text("Contact")), .dd(.text(contact.isEmpty ? "—" : contact))),
             .h2(.text("Établissements")),
             establishments(company.establishments),
-            .h2(.text("Aides de minimis")),
+            .h2(.id("aides"), .text("Aides de minimis")),
+            .if(canWrite, .div(.class("page-actions"),
+                .a(.class("button secondary"), .href("/entreprises/\(company.id!)/aides/nouvelle"), .text("Inscrire une aide reçue")),
+                .a(.class("button secondary"), .href("/entreprises/\(company.id!)/entreprise-unique"), .text("Réunir avec une autre entreprise")))),
             .if(!partners.isEmpty, .p(.text("Entreprise unique avec : \(partners.joined(separator: ", ")). Leurs aides se cumulent."))),
             .p(.class(assessment.verdict == .within ? "notice" : "notice warning"), .text("Aujourd'hui, " + assessment.message)),
             grantsTable(grants)

@@ -126,6 +126,21 @@ struct FormState: Sendable {
         return id
     }
 
+    /// A SIRET, SIREN, NAF code…: the type's own French message when it does not parse.
+    mutating func identifier<T>(_ name: String, label: String, required isRequired: Bool = false,
+                                _ parse: (String) throws(IdentifierError) -> T) -> T? {
+        guard let text = text(name) else {
+            if isRequired { errors[name] = "Renseignez « \(label) »." }
+            return nil
+        }
+        do throws(IdentifierError) {
+            return try parse(text)
+        } catch {
+            errors[name] = "\(label) invalide : \(error.description)"
+            return nil
+        }
+    }
+
     mutating func choice<E: RawRepresentable>(_ name: String, _ type: E.Type, label: String) -> E? where E.RawValue == String {
         guard let text = text(name) else {
             errors[name] = "Choisissez « \(label) »."

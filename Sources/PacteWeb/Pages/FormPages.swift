@@ -581,9 +581,11 @@ enum FormPages {
 
     /// A form page: title, error summary, fields, submit and cancel.
     static func formPage(title: String, crumbs: [(label: String, path: String?)], state: FormState, fields: [Field], action: String, back: String,
-                         viewer: Viewer, extra: Node<HTML.FormContext> = .empty, summaryFields: [Field]? = nil) -> Page {
+                         viewer: Viewer, extra: Node<HTML.FormContext> = .empty, summaryFields: [Field]? = nil,
+                         section: NavSection = .conventions, intro: String? = nil) -> Page {
         let content: BodyNode = .group(
             .h1(.text(title)),
+            .unwrap(intro) { .p(.class("lead"), .text($0)) },
             errorSummary(state, fields: summaryFields ?? fields),
             .p(.class("muted"), .text("Les champs marqués « obligatoire » doivent être remplis. Montants en euros, dates au format jj/mm/aaaa.")),
             .form(
@@ -597,7 +599,7 @@ enum FormPages {
                      .a(.href(back), .text("Annuler")))
             )
         )
-        return Page(title: title, section: .conventions, viewer: viewer, breadcrumbs: crumbs,
+        return Page(title: title, section: section, viewer: viewer, breadcrumbs: crumbs,
                     status: state.hasErrors ? .unprocessableEntity : .ok, content: content)
     }
 }

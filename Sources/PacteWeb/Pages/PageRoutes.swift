@@ -54,6 +54,8 @@ enum PageRoutes {
             return ActionPage.page(view, viewer: try req.viewer(), notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
         }
         FormPages.register(pages)
+        InterventionPages.register(convention)
+        CompanyForms.register(pages)
         ExecutionPages.register(on: pages)
     }
 }
@@ -78,6 +80,15 @@ enum Notices {
             "axe-supprime": "Axe supprimé.",
             "indicateur": "Indicateur enregistré.",
             "indicateur-supprime": "Indicateur supprimé.",
+            "enveloppe": "Enveloppe créée.",
+            "prestation": "Prestation prescrite (devis enregistré).",
+            "etape": "Étape enregistrée.",
+            "entreprise": "Entreprise enregistrée.",
+            "etablissement": "Établissement ajouté.",
+            "aide": "Aide de minimis inscrite.",
+            "entreprise-unique": "Entreprises réunies en une entreprise unique.",
+            "service": "Prestation du catalogue enregistrée.",
+            "parametres": "Paramètres enregistrés.",
         ][key]
     }
 }
