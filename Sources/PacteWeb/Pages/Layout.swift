@@ -34,6 +34,8 @@ enum NavSection: String, CaseIterable, Sendable {
 struct Viewer: Sendable {
     var email: String
     var csrf: String
+    /// A platform administrator sees the link to the settings.
+    var isAdmin = false
 }
 
 /// A complete HTML page: the layout (skip link, header, navigation, breadcrumbs, footer) around a body.
@@ -106,6 +108,7 @@ struct Page: AsyncResponseEncodable, Sendable {
                     .div(
                         .class("user-box"),
                         .span(.text(viewer.email)),
+                        .if(viewer.isAdmin, .a(.href("/parametres"), .text("Paramètres"))),
                         .form(
                             .action("/deconnexion"), .method(.post),
                             CSRF.field(viewer.csrf),

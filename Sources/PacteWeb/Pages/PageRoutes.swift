@@ -115,7 +115,7 @@ extension Request {
                 session.data["csrf"] = csrf
             }
         }
-        return Viewer(email: principal.email, csrf: csrf)
+        return Viewer(email: principal.email, csrf: csrf, isAdmin: principal.isPlatformAdmin)
     }
 
     /// Wants a page rather than JSON: everything outside the API.
