@@ -22,7 +22,9 @@ enum ConventionPage {
                 )),
                 .a(.class("button secondary"), .href("\(base)/imprimer"), .text("Version imprimable")),
                 .a(.class("button secondary"), .href("\(base)/convention.pdf"), .text("Télécharger en PDF")),
-                .a(.class("button secondary"), .href("\(base)/suivi.csv"), .text("Tableau de suivi (CSV)"))
+                .a(.class("button secondary"), .href("\(base)/suivi.csv"), .text("Tableau de suivi (CSV)")),
+                .a(.class("button secondary"), .href("\(base)/suivi.xlsx"), .text("Tableau de suivi (Excel)")),
+                .a(.class("button secondary"), .href("\(base)/suivi.ods"), .text("Tableau de suivi (OpenDocument)"))
             ),
             keyFigures(view),
             .h2(.id("conditions"), .text("Dates et conditions")),
