@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.17.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
     ],
     targets: [
         // The pure domain core: Foundation only, no framework, no database.
@@ -41,7 +42,7 @@ let package = Package(
             resources: [.copy("Resources/reference"), .copy("Resources/demo")]
         ),
         // HTTP: routes, JSON API, HTML pages (Plot), SVG charts, authentication, authorisation,
-        // problem+json errors, OpenAPI.
+        // problem+json errors, OpenAPI, spreadsheet exports (ZIPFoundation zips the hand-written XML).
         .target(
             name: "PacteWeb",
             dependencies: [
@@ -51,6 +52,7 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Plot", package: "Plot"),
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             resources: [.copy("Resources/static")]
         ),
@@ -80,6 +82,8 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["__Snapshots__"]
         ),

@@ -82,6 +82,16 @@ enum Charts {
         var style: String
         var dash: String?
         var values: [Money]
+
+        /// The dash pattern in words, for the legend.
+        var pattern: String {
+            switch dash {
+            case nil: "trait plein"
+            case "6 4"?: "tirets"
+            case "2 3"?: "pointillés"
+            default: "tirets-points"
+            }
+        }
     }
 
     struct MonthPoint {
@@ -133,7 +143,7 @@ enum Charts {
             svg += "<path class=\"\(line.style)\" stroke-width=\"2.5\"\(dash) d=\"\(path(line.values))\"/>"
             let lx = left + index * legendStep
             svg += "<line class=\"\(line.style)\" stroke-width=\"2.5\"\(dash) x1=\"\(lx)\" x2=\"\(lx + 24)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\"/>"
-            svg += "<text class=\"chart-text\" x=\"\(lx + 30)\" y=\"\(legendY)\">\(esc(line.name)) (cumul)</text>"
+            svg += "<text class=\"chart-text\" x=\"\(lx + 30)\" y=\"\(legendY)\">\(esc(line.name)) (\(line.pattern))</text>"
         }
         svg += "</svg>"
         let header: Node<HTML.TableContext> = .thead(.tr(

@@ -1,4 +1,3 @@
-import CSV
 import Fluent
 import Foundation
 import PacteCore
@@ -36,29 +35,16 @@ public struct TrackingOut: Documented {
     init(rows: [TrackingRowOut]) { self.rows = rows }
 }
 
-/// The tracking table as French Excel reads a CSV: UTF-8 with a byte-order mark, `;` between
-/// fields, CRLF between rows, decimal comma and no thousands separator in amounts.
+/// The tracking table as a download: CSV for French Excel, XLSX and ODS, all three from one sheet.
 enum TrackingExport {
     static let header = ["Mois", "Action", "Financeur", "Prestations prescrites", "Engagé", "Réalisé", "Facturé", "Payé", "Reste de l'enveloppe"]
 
-    /// `1234,56`, `-0,50`: a number Excel reads in a French locale.
-    static func excelNumber(_ amount: Money) -> String {
-        let cents = amount.cents.magnitude
-        return (amount.cents < 0 ? "-" : "") + "\(cents / 100)," + (cents % 100 < 10 ? "0" : "") + "\(cents % 100)"
-    }
-
-    static func csv(_ table: TrackingTable) throws -> Data {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream, delimiter: ";", newline: .crlf)
-        try writer.write(row: header)
-        for row in table.rows {
-            try writer.write(row: [row.month.description, row.action, row.funder, String(row.prescribed), excelNumber(row.committed),
-                                   excelNumber(row.delivered), excelNumber(row.invoiced), excelNumber(row.paid),
-                                   row.envelopeLeft.map(excelNumber) ?? ""])
-        }
-        writer.stream.close()
-        let body = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        return Data([0xEF, 0xBB, 0xBF]) + body
+    /// The month as text (`03/2021`), as the convention and the CSV write it, not as a date a program would reformat.
+    static func spreadsheet(_ table: TrackingTable) -> Spreadsheet {
+        Spreadsheet(sheetName: "Tableau de suivi", header: header, rows: table.rows.map { row -> [Spreadsheet.Cell] in
+            [.text(row.month.description), .text(row.action), .text(row.funder), .integer(row.prescribed), .amount(row.committed),
+             .amount(row.delivered), .amount(row.invoiced), .amount(row.paid), row.envelopeLeft.map(Spreadsheet.Cell.amount) ?? .empty]
+        })
     }
 
     static func register(api: APIBuilder, pages: any RoutesBuilder) {
@@ -66,13 +52,11 @@ enum TrackingExport {
                response: TrackingOut.example) { req in
             TrackingOut(try await Tracking.table(for: try await Access.convention(req), on: req.db))
         }
-        pages.get("conventions", ":conventionID", "suivi.csv") { req async throws -> Response in
-            let convention = try await Access.convention(req)
-            let data = try csv(try await Tracking.table(for: convention, on: req.db))
-            let response = Response(status: .ok, body: .init(data: data))
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tableau-de-suivi.csv\"")
-            return response
+        for format in SpreadsheetFormat.allCases {
+            pages.get("conventions", ":conventionID", "suivi.\(format.rawValue)") { req async throws -> Response in
+                let convention = try await Access.convention(req)
+                return try format.response(spreadsheet(try await Tracking.table(for: convention, on: req.db)), fileName: "tableau-de-suivi")
+            }
         }
     }
 }

@@ -56,6 +56,7 @@ enum PageRoutes {
         FormPages.register(pages)
         InterventionPages.register(convention)
         CompanyForms.register(pages)
+        AidRegister.register(on: pages)
         ExecutionPages.register(on: pages)
     }
 }

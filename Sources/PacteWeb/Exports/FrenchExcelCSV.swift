@@ -1,0 +1,33 @@
+import CSV
+import Foundation
+import PacteCore
+
+/// A `Spreadsheet` as French Excel reads a CSV: UTF-8 with a byte-order mark, `;` between fields,
+/// CRLF between rows, decimal comma and no thousands separator in amounts.
+enum FrenchExcelCSV {
+    static func data(_ sheet: Spreadsheet) throws -> Data {
+        let stream = OutputStream(toMemory: ())
+        let writer = try CSVWriter(stream: stream, delimiter: ";", newline: .crlf)
+        try writer.write(row: sheet.header)
+        for cells in sheet.rows {
+            try writer.write(row: cells.map(field))
+        }
+        writer.stream.close()
+        let body = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        return Data([0xEF, 0xBB, 0xBF]) + body
+    }
+
+    private static func field(_ cell: Spreadsheet.Cell) -> String {
+        switch cell {
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .amount(let amount): excelNumber(amount)
+        case .empty: ""
+        }
+    }
+
+    /// `1234,56`, `-0,50`: a number Excel reads in a French locale.
+    static func excelNumber(_ amount: Money) -> String {
+        amount.decimalString.replacingOccurrences(of: ".", with: ",")
+    }
+}

@@ -1,0 +1,79 @@
+import CSV
+import Foundation
+
+struct OfficeError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// LibreOffice without a window, to read the spreadsheets Pacte writes as a real office program does.
+/// Tests using it are skipped when `soffice` is missing, unless PACTE_TEST_OFFICE=required (scripts/test).
+enum Office {
+    static var isRequired: Bool { ProcessInfo.processInfo.environment["PACTE_TEST_OFFICE"] == "required" }
+    static var isInstalled: Bool { sofficePath != nil }
+
+    static var sofficePath: String? {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+        return directories.map { "\($0)/soffice" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The CSV filter's options, by position: `;` (59) between fields, `"` (34) around text, UTF-8 (76),
+    /// from line 1, no column formats, language en-US (1033), text cells not all quoted, numbers
+    /// written as numbers (not quoted), and — what matters — cell contents as stored, not as shown,
+    /// so an amount comes out as `1234.56` rather than `1,234.56 €`.
+    static let csvFilter = "csv:Text - txt - csv (StarCalc):59,34,76,1,,1033,false,true,false"
+
+    /// Has LibreOffice read each file (its format told by the extension, `xlsx` or `ods`) and write
+    /// it as CSV with `soffice --convert-to`, one start of LibreOffice for all of them; returns the CSV
+    /// texts in the order of `files`. Everything happens in a scratch folder, removed afterwards, with
+    /// a private profile, so a LibreOffice the user has open does not swallow the request.
+    static func convertToCSV(_ files: [(fileExtension: String, data: Data)]) async throws -> [String] {
+        guard let soffice = sofficePath else {
+            throw OfficeError(description: "soffice not found on PATH: install the Debian package libreoffice-calc")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacte-office-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Numbered names: each CSV is named after its file without the extension.
+        let inputs = files.enumerated().map { directory.appendingPathComponent("fichier-\($0.offset).\($0.element.fileExtension)") }
+        for (file, url) in zip(files, inputs) { try file.data.write(to: url) }
+        let profile = directory.appendingPathComponent("profile")
+        let output = directory.appendingPathComponent("csv")
+        let log = directory.appendingPathComponent("soffice.log")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw OfficeError(description: "cannot create \(log.path)")
+        }
+        let logHandle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["timeout", "120", soffice, "-env:UserInstallation=\(profile.absoluteString)", "--headless", "--norestore",
+                             "--convert-to", csvFilter, "--outdir", output.path] + inputs.map(\.path)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try? logHandle.close()
+        let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw OfficeError(description: "soffice exited with \(status)\(status == 124 ? " (timed out after 120 s)" : ""): \(said)")
+        }
+        return try inputs.map { file in
+            let csv = output.appendingPathComponent(file.deletingPathExtension().lastPathComponent + ".csv")
+            guard let text = try? String(contentsOf: csv, encoding: .utf8) else {
+                throw OfficeError(description: "soffice wrote no \(csv.lastPathComponent): \(said)")
+            }
+            return text
+        }
+    }
+
+    /// The records of a CSV with `;` between fields, without the byte-order mark Pacte's own CSV starts with.
+    static func records(_ csv: String) throws -> [[String]] {
+        let reader = try CSVReader(string: csv.hasPrefix("\u{FEFF}") ? String(csv.dropFirst()) : csv, delimiter: ";")
+        var records: [[String]] = []
+        while let record = reader.next() { records.append(record) }
+        if let error = reader.error { throw error }
+        return records.filter { $0 != [""] }
+    }
+}
