@@ -102,4 +102,23 @@ struct CompanyTests {
             #expect(page.contains(HTMLText.french("150 000,00 €")) && page.contains("01/03/2022"))
         }
     }
+
+    @Test("La commune d'une entreprise donne son intercommunalité ; un code commune inconnu est refusé", arguments: Engine.available)
+    func communeGivesTheEPCI(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            _ = try await ReferenceData.load(on: app.db)
+            let agent = try await app.token("agent.sud-territoire.cma@demo.pacte.fr")
+            let unknown = try await app.call(.POST, "/api/v1/companies", token: agent,
+                                             json: #"{"siret":"12345678200010","name":"Martin","communeCode":"90999"}"#)
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(try problemDetail(unknown).field == "communeCode")
+            let created = try await app.call(.POST, "/api/v1/companies", token: agent,
+                                             json: #"{"siret":"12345678200010","name":"Martin","communeCode":"90010"}"#)
+            #expect(created.status == .created)
+            let id = try #require((try json(created) as? [String: Any])?["id"] as? String)
+            let page = try await app.call(.GET, "/entreprises/\(id)", token: agent).body.string
+            #expect(page.contains("Belfort (90010) — intercommunalité : CA Grand Belfort (SIREN 200\u{00A0}069\u{00A0}052)")
+                    || page.contains("Belfort (90010) — intercommunalité : CA Grand Belfort (SIREN 200 069 052)"), "\(page.components(separatedBy: "Commune").dropFirst().first?.prefix(200) ?? "")")
+        }
+    }
 }

@@ -77,35 +77,56 @@ struct ExecutionScreenTests {
             #expect(early.status == .unprocessableEntity || early.status == .conflict)
             #expect(early.body.string.contains("ne peut pas devenir"))
             #expect(try await post(base + "/prestations/\(circuits)/realiser", ["date": "15/03/2021", "deliverable": "Diagnostic remis"]).status == .seeOther)
-            let overInvoice = try await post(base + "/prestations/\(circuits)/facturer", ["invoiceNumber": "F-7", "date": "20/03/2021", "amount": "700"])
+            // An invoice above the quote must be covered by the envelope: 1 100 € needs 500 € more where 400 € are left.
+            let overInvoice = try await post(base + "/prestations/\(circuits)/facturer", ["invoiceNumber": "F-7", "date": "20/03/2021", "amount": "1 100"])
             #expect(overInvoice.status == .unprocessableEntity)
-            #expect(overInvoice.body.string.contains("n&#39;est pas couvert") || overInvoice.body.string.contains("n'est pas couvert"))
-            #expect(try await post(base + "/prestations/\(circuits)/facturer", ["invoiceNumber": "F-7", "date": "20/03/2021", "amount": "550"]).status == .seeOther)
+            #expect(overInvoice.body.string.contains("\(FrenchFormat.money(Money(cents: 400_00)))"))
+            #expect(try await InterventionModel.find(circuits, on: app.db)?.status == .delivered)
+            #expect(try await post(base + "/prestations/\(circuits)/facturer", ["invoiceNumber": "F-7", "date": "20/03/2021", "amount": "650"]).status == .seeOther)
 
             let execution = try await page(base + "/execution")
             #expect(execution.contains("facturée"))
             #expect(execution.contains("graphique-suivi"), "the tracking chart is drawn")
             #expect(execution.contains("mars 2021"))
-            #expect(execution.contains("450,00"), "the envelope has 1 000 − 550 = 450 € left")
+            #expect(execution.contains("350,00"), "the envelope has 1 000 − 650 = 350 € left")
+
+            // Funds committed by hand (an event): refused past the envelope, accepted within it, then released.
+            let salon = ["label": "Salon de l'artisanat", "funderID": ccst.uuidString, "year": "2021", "amount": "400"]
+            let tooBig = try await post(base + "/engagements/nouveau", salon)
+            #expect(tooBig.status == .unprocessableEntity)
+            #expect(tooBig.body.string.contains(FrenchFormat.money(Money(cents: 350_00))), "the refusal names what is left")
+            var smaller = salon
+            smaller["amount"] = "300"
+            #expect(try await post(base + "/engagements/nouveau", smaller).status == .seeOther)
+            let manual = try #require(try await CommitmentModel.query(on: app.db).filter(\.$label == "Salon de l'artisanat").first())
+            let withSalon = try await page(base + "/execution")
+            #expect(withSalon.contains("Salon de l&#39;artisanat") || withSalon.contains("Salon de l'artisanat"))
+            #expect(try await post(base + "/engagements/\(manual.id!)/liberer", [:]).status == .seeOther)
+            #expect(try await CommitmentModel.find(manual.id, on: app.db)?.status == .released)
+            let serviceCommitment = try #require(try await CommitmentModel.query(on: app.db).filter(\.$interventionID == circuits).first())
+            let refusedRelease = try await app.call(.POST, "/api/v1/conventions/\(convention)/commitments/\(serviceCommitment.id!)/release", token: cma)
+            #expect(refusedRelease.status == .conflict, "a service's commitment is released by cancelling the service")
 
             // The funding notice names who pays what, and the regulation in force on the acceptance date.
             let notice = try await page(base + "/prestations/\(circuits)/avis")
             #expect(notice.contains("Avis de financement"))
             #expect(notice.contains("Communauté de Communes du Sud Territoire"))
-            #expect(notice.contains("550,00"))
+            #expect(notice.contains("650,00"))
             #expect(notice.contains("1407/2013 de la Commission du 18 décembre 2013"))
 
-            // The de minimis statement and the register hold the aid of 550 €.
+            // The de minimis statement and the register hold the aid of 650 €.
             let statement = try await page("/entreprises/\(company.id!)/attestation-de-minimis?date=2021-12-31")
             #expect(statement.contains("Relevé des aides de minimis"))
-            #expect(statement.contains("550,00"))
+            #expect(statement.contains("650,00"))
             let register = try await page("/aides-de-minimis?du=01/01/2021&au=31/12/2021")
             #expect(register.contains("Boulangerie Martin"))
             let csv = try await app.call(.GET, "/aides-de-minimis/registre.csv?du=01/01/2021&au=31/12/2021", token: cma)
             #expect(csv.status == .ok)
             let lines = String(decoding: Array(csv.body.readableBytesView).dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
             #expect(lines.first?.hasPrefix("Date d'octroi;SIREN;Bénéficiaire") == true)
-            #expect(lines.contains { $0.hasPrefix("01/03/2021;123456782;Boulangerie Martin;") && $0.contains(";550,00;") }, "\(lines)")
+            // The quote's aid and the invoice's extra 50 €, both granted on the acceptance date.
+            #expect(lines.contains { $0.hasPrefix("01/03/2021;123456782;Boulangerie Martin;") && $0.contains(";600,00;") }, "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("01/03/2021;123456782;Boulangerie Martin;") && $0.contains(";50,00;") }, "\(lines)")
         }
     }
 

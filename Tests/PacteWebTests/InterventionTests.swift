@@ -123,9 +123,12 @@ private func playSeed001(_ app: Application) async throws -> (convention: UUID, 
     let first = accepted[4]
     #expect(try await post(api + "/interventions/\(first)/pay", #"{"date":"2021-04-01"}"#).status == .conflict, "paid before delivery is refused")
     #expect(try await post(api + "/interventions/\(first)/deliver", #"{"date":"2021-03-20","deliverable":"plan d'actions"}"#).status == .ok)
-    let tooMuch = try await post(api + "/interventions/\(first)/invoice", #"{"date":"2021-03-25","invoiceNumber":"F-12","amount":"350"}"#)
-    #expect(tooMuch.status == .unprocessableEntity)
-    #expect(try problemDetail(tooMuch).detail.contains("n'est pas couvert"))
+    // An invoice above the quote must be covered: 900 € would commit 600 € more where 500 € are left, so nothing moves.
+    let tooMuch = try await post(api + "/interventions/\(first)/invoice", #"{"date":"2021-03-25","invoiceNumber":"F-12","amount":"900"}"#)
+    #expect(tooMuch.status == .conflict)
+    let uncovered = try problemDetail(tooMuch).detail
+    #expect(uncovered.contains("n'a plus que \(FrenchFormat.money(Money(cents: 500_00)))"), "\(uncovered)")
+    #expect(try await InterventionModel.find(UUID(uuidString: first), on: app.db)?.status == .delivered)
     #expect(try await post(api + "/interventions/\(first)/invoice", #"{"date":"2021-03-25","invoiceNumber":"F-12","amount":"250"}"#).status == .ok)
     #expect(try await post(api + "/interventions/\(first)/pay", #"{"date":"2021-04-10"}"#).status == .ok)
     let after = try #require(try json(try await app.call(.GET, api + "/envelopes", token: cma)) as? [[String: Any]]).first

@@ -28,19 +28,21 @@ public enum Interventions {
         }
     }
 
-    /// An invoice below the quote releases the difference (the parts are computed again on the
-    /// invoiced amount); above it, the difference is not covered and the invoice is refused.
+    /// An invoice that differs from the quote moves the commitments with it: below the quote the
+    /// difference is released; above it the difference must be covered, so the parts are committed
+    /// again on the invoiced amount, against the envelopes and the de minimis ceiling, or nothing changes.
     public static func invoice(_ intervention: InterventionModel, number: String, on date: CivilDate, amount: Money, actor: Actor, db: any Database) async throws {
-        guard amount.cents <= intervention.quoteCents else {
-            throw StoreError.invalid(field: "amount", message: "La facture (\(FrenchFormat.money(amount))) dépasse le devis accepté "
-                + "(\(FrenchFormat.money(Money(cents: intervention.quoteCents)))) : l'écart de "
-                + "\(FrenchFormat.money(Money(cents: amount.cents - intervention.quoteCents))) n'est pas couvert par les engagements.")
+        guard amount.cents > 0 else {
+            throw StoreError.invalid(field: "amount", message: "Le montant facturé doit être positif.")
         }
         try await Store.write(on: db) { tx in
             let next = try intervention.status.moving(to: .invoiced)
-            if amount.cents < intervention.quoteCents {
+            let quote = Money(cents: intervention.quoteCents)
+            if amount < quote {
                 try await unfund(intervention, actor: actor, tx: tx)
                 try await fund(intervention, amount: amount, on: intervention.acceptedOn ?? date, actor: actor, tx: tx)
+            } else if amount > quote {
+                try await cover(intervention, from: quote, to: amount, on: intervention.acceptedOn ?? date, actor: actor, tx: tx)
             }
             try await Audited.update(intervention, "intervention", conventionID: intervention.$convention.id, actor: actor, on: tx) {
                 $0.status = next
@@ -100,14 +102,34 @@ public enum Interventions {
     }
 
     static func fund(_ intervention: InterventionModel, amount: Money, on date: CivilDate, actor: Actor, tx: any Database) async throws {
-        guard let company = try await CompanyModel.find(intervention.$company.id, on: tx) else { throw StoreError.notFound("Entreprise") }
         guard let convention = try await ConventionModel.find(intervention.$convention.id, on: tx) else { throw StoreError.notFound("Convention") }
         let funding = try await Funding(for: convention, on: tx)
-        // The company's own share is not public aid and commits no public funds.
-        for (organisation, part) in try funding.parts(action: intervention.$action.id, amount: amount) where organisation.kind != .company {
+        try await commit(try funding.parts(action: intervention.$action.id, amount: amount), of: intervention, on: date, note: "", actor: actor, tx: tx)
+    }
+
+    /// An invoice above the quote: each funder's extra part (its part of the invoice less its part of
+    /// the quote) is committed and recorded on top of what the quote holds.
+    static func cover(_ intervention: InterventionModel, from quote: Money, to invoice: Money, on date: CivilDate, actor: Actor, tx: any Database) async throws {
+        guard let convention = try await ConventionModel.find(intervention.$convention.id, on: tx) else { throw StoreError.notFound("Convention") }
+        let funding = try await Funding(for: convention, on: tx)
+        let before = try funding.parts(action: intervention.$action.id, amount: quote)
+        let extras = try funding.parts(action: intervention.$action.id, amount: invoice).compactMap { organisation, part -> (OrganisationModel, Money)? in
+            let held = before.first { $0.0.id == organisation.id }?.1 ?? .zero
+            let extra = try part.subtracting(held)
+            return extra.cents > 0 ? (organisation, extra) : nil
+        }
+        try await commit(extras, of: intervention, on: date, note: " (écart de facture)", actor: actor, tx: tx)
+    }
+
+    /// Commits each public funder's part against the envelopes and records it as de minimis aid; the
+    /// company's own share is not public aid and commits no public funds.
+    static func commit(_ parts: [(OrganisationModel, Money)], of intervention: InterventionModel, on date: CivilDate, note: String,
+                       actor: Actor, tx: any Database) async throws {
+        guard let company = try await CompanyModel.find(intervention.$company.id, on: tx) else { throw StoreError.notFound("Entreprise") }
+        for (organisation, part) in parts where organisation.kind != .company {
             let commitment = CommitmentModel(conventionID: intervention.$convention.id, funderID: try organisation.requireID(),
                                              actionID: intervention.$action.id, year: date.year,
-                                             label: "\(intervention.label) — \(company.name)", amount: part)
+                                             label: "\(intervention.label) — \(company.name)\(note)", amount: part)
             commitment.interventionID = intervention.id
             _ = try await Commitments.admit(commitment, actor: actor, inside: tx)
             _ = try await DeMinimisStore.record(DeMinimisGrant(grantedOn: date, amount: part, grantor: organisation.name), for: company,

@@ -187,6 +187,15 @@ enum CompanyRoutes {
         return found
     }
 
+    /// A commune code must name a commune of the COG once the reference data is loaded.
+    static func checkCommune(_ code: String?, on db: any Database) async throws {
+        guard let code, try await ReferenceData.hasCommunes(on: db) else { return }
+        let normalised = try CompanyIn.commune(code)
+        guard try await ReferenceData.commune(normalised, on: db) != nil else {
+            throw Problem.invalid("communeCode", "Commune inconnue du code officiel géographique : « \(code) ».")
+        }
+    }
+
     /// Registers a company and the establishment of its SIRET; shared by the API and the form.
     static func create(_ req: Request, _ input: CompanyIn) async throws -> CompanyModel {
         let principal = try writer(req)
@@ -199,6 +208,7 @@ enum CompanyRoutes {
         if try await CompanyModel.query(on: req.db).filter(\.$siren == siren).count() > 0 {
             throw Problem(.conflict, "L'entreprise de SIREN \(siren) est déjà enregistrée.", field: input.siret == nil ? "siren" : "siret")
         }
+        try await checkCommune(input.communeCode, on: req.db)
         let model = CompanyModel(siren: siren, name: try required(input.name, "name"))
         try input.apply(to: model)
         let establishment = input.siret.map {
@@ -218,6 +228,7 @@ enum CompanyRoutes {
         if let siren = input.siret?.siren ?? input.siren, siren != model.siren {
             throw Problem.invalid("siren", "On ne change pas le SIREN d'une entreprise : enregistrez l'autre entreprise.")
         }
+        try await checkCommune(input.communeCode, on: req.db)
         let before = try AuditTrail.snapshot(model)
         clear(model)
         try input.apply(to: model)
@@ -231,6 +242,7 @@ enum CompanyRoutes {
         guard input.siret.siren == model.siren else {
             throw Problem.invalid("siret", "Le SIRET \(input.siret) n'appartient pas à l'entreprise de SIREN \(model.siren).")
         }
+        try await checkCommune(input.communeCode, on: req.db)
         if try await EstablishmentModel.query(on: req.db).filter(\.$siret == input.siret).count() > 0 {
             throw Problem(.conflict, "L'établissement \(input.siret) est déjà enregistré.", field: "siret")
         }

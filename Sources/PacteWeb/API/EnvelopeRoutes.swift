@@ -99,6 +99,32 @@ extension ConventionRoutes {
         return model
     }
 
+    /// Commits funds outside any service (a subsidy, an event); shared by the API and the form.
+    static func createCommitment(_ req: Request, _ convention: ConventionModel, _ input: CommitmentIn) async throws -> CommitmentModel {
+        guard try await isParty(input.funderID, of: convention, on: req.db) else {
+            throw Problem.invalid("funderID", "Le financeur d'un engagement est une partie de la convention.")
+        }
+        try await checkAction(input.actionID, of: convention, on: req.db)
+        let model = CommitmentModel(conventionID: try convention.requireID(), funderID: input.funderID, actionID: input.actionID,
+                                    year: input.year, label: try required(input.label, "label"), amount: input.amount.money)
+        return try await Commitments.commit(model, actor: try req.requirePrincipal().actor, on: req.db)
+    }
+
+    static func findCommitment(_ req: Request, _ convention: ConventionModel) async throws -> CommitmentModel {
+        let id = try Access.uuid(req, "commitmentID", "Engagement")
+        guard let model = try await CommitmentModel.query(on: req.db).filter(\.$id == id)
+            .filter(\.$convention.$id == convention.requireID()).first() else { throw Problem.notFound("Engagement") }
+        return model
+    }
+
+    /// Releases a commitment made by hand; a service's commitments move with the service (cancel it).
+    static func releaseCommitment(_ req: Request, _ model: CommitmentModel) async throws {
+        guard model.interventionID == nil else {
+            throw Problem(.conflict, "Cet engagement appartient à une prestation : annulez la prestation pour le libérer.")
+        }
+        try await Commitments.release(model, actor: try req.requirePrincipal().actor, on: req.db)
+    }
+
     static func registerEnvelopes(_ api: APIBuilder) {
         let envelopes: [PathComponent] = ["conventions", ":conventionID", "envelopes"]
         let commitments: [PathComponent] = ["conventions", ":conventionID", "commitments"]
@@ -129,22 +155,13 @@ extension ConventionRoutes {
         api.on(.POST, commitments, summary: "Engager des fonds (refusé, 409, si une enveloppe serait dépassée)", tag: "Enveloppes",
                request: CommitmentIn.example, response: CommitmentOut.example, status: .created) { req in
             let convention = try await Access.writableConvention(req)
-            let input = try req.content.decode(CommitmentIn.self)
-            guard try await isParty(input.funderID, of: convention, on: req.db) else {
-                throw Problem.invalid("funderID", "Le financeur d'un engagement est une partie de la convention.")
-            }
-            try await checkAction(input.actionID, of: convention, on: req.db)
-            let model = CommitmentModel(conventionID: try convention.requireID(), funderID: input.funderID, actionID: input.actionID,
-                                        year: input.year, label: try required(input.label, "label"), amount: input.amount.money)
-            return try CommitmentOut(try await Commitments.commit(model, actor: try req.requirePrincipal().actor, on: req.db))
+            return try CommitmentOut(try await createCommitment(req, convention, try req.content.decode(CommitmentIn.self)))
         }
         api.on(.POST, commitments + [":commitmentID", "release"], summary: "Libérer un engagement (prestation annulée)", tag: "Enveloppes",
                response: CommitmentOut.example) { req in
             let convention = try await Access.writableConvention(req)
-            let id = try Access.uuid(req, "commitmentID", "Engagement")
-            guard let model = try await CommitmentModel.query(on: req.db).filter(\.$id == id)
-                .filter(\.$convention.$id == convention.requireID()).first() else { throw Problem.notFound("Engagement") }
-            try await Commitments.release(model, actor: try req.requirePrincipal().actor, on: req.db)
+            let model = try await findCommitment(req, convention)
+            try await releaseCommitment(req, model)
             return try CommitmentOut(model)
         }
     }

@@ -72,7 +72,7 @@ enum InterventionStep: String, CaseIterable, Sendable {
         switch self {
         case .accept: "Accepter le devis : engage la part de chaque financeur public (409 si une enveloppe ou le plafond de minimis serait dépassé)"
         case .deliver: "Déclarer la prestation réalisée (date, livrable)"
-        case .invoice: "Enregistrer la facture (numéro, date, montant ; un montant inférieur au devis libère l'écart)"
+        case .invoice: "Enregistrer la facture (numéro, date, montant ; un écart avec le devis est libéré s'il est inférieur, engagé s'il est supérieur — 409 si une enveloppe ne le couvre pas)"
         case .pay: "Enregistrer le paiement"
         case .cancel: "Annuler (libère les engagements et retire l'aide de minimis)"
         }

@@ -26,7 +26,9 @@ enum ExecutionPages {
             let (ledger, grants) = try await DeMinimisStore.ledger(of: company, on: req.db)
             let members = try await DeMinimisStore.undertaking(of: company, on: req.db)
             let names = Dictionary(uniqueKeysWithValues: try members.map { (try $0.requireID(), $0.name) })
-            return companyPage(company, members: members, grants: grants.map { ($0, names[$0.$company.id] ?? "—") },
+            var commune: CommuneInfo?
+            if let code = company.communeCode { commune = try await ReferenceData.commune(code, on: req.db) }
+            return companyPage(company, commune: commune, members: members, grants: grants.map { ($0, names[$0.$company.id] ?? "—") },
                                assessment: try ledger.assess(.zero, on: .today()), viewer: try req.viewer(),
                                canWrite: try req.requirePrincipal().canWriteSomewhere, notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
         }
@@ -105,7 +107,7 @@ enum ExecutionPages {
                     breadcrumbs: [("Tableau de bord", "/"), ("Entreprises", nil)], content: content)
     }
 
-    static func companyPage(_ company: CompanyModel, members: [CompanyModel], grants: [(DeMinimisGrantModel, String)],
+    static func companyPage(_ company: CompanyModel, commune: CommuneInfo?, members: [CompanyModel], grants: [(DeMinimisGrantModel, String)],
                             assessment: DeMinimisAssessment, viewer: Viewer, canWrite: Bool, notice: String?) -> Page {
         let contact = [company.contactName, company.contactEmail, company.contactPhone].compactMap { $0 }.joined(separator: " · ")
         let partners = members.filter { $0.id != company.id }.map(\.name)
@@ -122,6 +124,7 @@ enum ExecutionPages {
                 .dt(.text("Activité (NAF)")), .dd(.text(company.naf.map { "\($0.code) — \($0.label)" } ?? "—")),
                 .dt(.text("Effectif")), .dd(.text(company.workforceBand?.label ?? "—")),
                 .dt(.text("Adresse")), .dd(.text(company.address ?? "—")),
+                .dt(.text("Commune")), .dd(.text(communeText(company.communeCode, commune))),
                 .dt(.text("Contact")), .dd(.text(contact.isEmpty ? "—" : contact))),
             .h2(.text("Établissements")),
             establishments(company.establishments),
@@ -135,6 +138,16 @@ enum ExecutionPages {
         )
         return Page(title: company.name, section: .companies, viewer: viewer,
                     breadcrumbs: [("Tableau de bord", "/"), ("Entreprises", "/entreprises"), (company.name, nil)], content: content)
+    }
+
+    /// `Belfort (90010) — intercommunalité : Grand Belfort (SIREN 200 069 052)`.
+    static func communeText(_ code: String?, _ commune: CommuneInfo?) -> String {
+        guard let code else { return "—" }
+        guard let commune else { return code }
+        let epci = commune.epciName.map { name in
+            " — intercommunalité : \(name)" + (commune.epciSiren.flatMap { try? Siren($0) }.map { " (SIREN \(DirectoryPage.formatSiren($0)))" } ?? "")
+        } ?? ""
+        return "\(commune.name) (\(code))" + epci
     }
 
     static func establishments(_ items: [EstablishmentModel]) -> BodyNode {

@@ -44,6 +44,35 @@ enum InterventionPages {
                 return try await envelopeForm(req, state: state, convention: model).encodeResponse(for: req)
             }
         }
+        convention.get("engagements", "nouveau") { req async throws -> Page in
+            let model = try await Access.writableConvention(req)
+            return try await commitmentForm(req, state: FormState(values: ["year": [String(CivilDate.today().year)]]), convention: model)
+        }
+        convention.post("engagements", "nouveau") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            var state = try FormState(request: req)
+            let label = state.required("label", "Objet")
+            let funder = state.uuid("funderID", label: "Financeur", required: true)
+            let action = state.uuid("actionID", label: "Action")
+            let year = state.integer("year", label: "Année", range: 1990...2200)
+            let amount = state.amount("amount", required: true, label: "Montant")
+            guard !state.hasErrors, let label, let funder, let amount else {
+                return try await commitmentForm(req, state: state, convention: model).encodeResponse(for: req)
+            }
+            do {
+                _ = try await ConventionRoutes.createCommitment(req, model, CommitmentIn(funderID: funder, actionID: action, year: year, label: label,
+                                                                                         amount: AmountInput(amount)))
+                return req.redirect(to: "/conventions/\(try model.requireID())/execution?ok=engagement#engagements", redirectType: .normal)
+            } catch {
+                state.absorb(error)
+                return try await commitmentForm(req, state: state, convention: model).encodeResponse(for: req)
+            }
+        }
+        convention.post("engagements", ":commitmentID", "liberer") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            try await ConventionRoutes.releaseCommitment(req, try await ConventionRoutes.findCommitment(req, model))
+            return req.redirect(to: "/conventions/\(try model.requireID())/execution?ok=engagement-libere#engagements", redirectType: .normal)
+        }
         convention.get("prestations", "nouvelle") { req async throws -> Page in
             let model = try await Access.writableConvention(req)
             var state = FormState()
@@ -122,6 +151,8 @@ enum InterventionPages {
         var id: UUID
         var canWrite: Bool
         var envelopes: [(state: Commitments.EnvelopeState, funder: String, scope: String)]
+        /// Commitments made by hand (a service's own are shown with the service).
+        var commitments: [(model: CommitmentModel, funder: String, scope: String)]
         var interventions: [InterventionRow]
         var tracking: TrackingTable
 
@@ -130,23 +161,27 @@ enum InterventionPages {
             let states = try await Commitments.envelopes(of: id, on: db)
             let interventions = try await InterventionModel.query(on: db).filter(\.$convention.$id == id)
                 .with(\.$company).with(\.$action).sort(\.$createdAt).all()
-            let commitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == id).filter(\.$status == .committed).all()
+            let allCommitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == id).sort(\.$createdAt).all()
+            let commitments = allCommitments.filter { $0.status == .committed }
             let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == id).all()
-            let organisationIDs = Set(states.map(\.funderID) + commitments.map(\.$funder.id))
+            let organisationIDs = Set(states.map(\.funderID) + allCommitments.map(\.$funder.id))
             let names = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).all()
                 .map { ($0.id!, $0.shortName ?? $0.name) })
             let actionNames = Dictionary(uniqueKeysWithValues: actions.map { ($0.id!, $0.displayName) })
-            let envelopes = states.map { state in
-                let scope = [state.actionID.flatMap { actionNames[$0] }, state.year.map { "année \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                return (state: state, funder: names[state.funderID] ?? "—", scope: scope.isEmpty ? "toute la convention" : scope)
+            func scope(_ action: UUID?, _ year: Int?) -> String {
+                let words = [action.flatMap { actionNames[$0] }, year.map { "année \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                return words.isEmpty ? "toute la convention" : words
             }
+            let envelopes = states.map { (state: $0, funder: names[$0.funderID] ?? "—", scope: scope($0.actionID, $0.year)) }
+            let manual = allCommitments.filter { $0.interventionID == nil }
+                .map { (model: $0, funder: names[$0.$funder.id] ?? "—", scope: scope($0.$action.id, $0.year)) }
             let rows = interventions.map { model in
                 InterventionRow(model: model, company: model.company.name, action: model.action.displayName,
                                 parts: commitments.filter { $0.interventionID == model.id }
                                     .map { (funder: names[$0.$funder.id] ?? "—", amount: Money(cents: $0.amountCents)) })
             }
             return ExecutionView(convention: convention, id: id, canWrite: try await Access.canWrite(principal, conventionID: id, on: db),
-                                 envelopes: envelopes, interventions: rows, tracking: try await Tracking.table(for: convention, on: db))
+                                 envelopes: envelopes, commitments: manual, interventions: rows, tracking: try await Tracking.table(for: convention, on: db))
         }
     }
 
@@ -159,10 +194,13 @@ enum InterventionPages {
             .div(.class("page-actions"),
                  .if(view.canWrite, .group(
                     .a(.class("button"), .href("\(base)/prestations/nouvelle"), .text("Prescrire une prestation")),
-                    .a(.class("button secondary"), .href("\(base)/enveloppes/nouvelle"), .text("Créer une enveloppe")))),
+                    .a(.class("button secondary"), .href("\(base)/enveloppes/nouvelle"), .text("Créer une enveloppe")),
+                    .a(.class("button secondary"), .href("\(base)/engagements/nouveau"), .text("Engager des fonds")))),
                  .a(.class("button secondary"), .href(base), .text("Retour à la convention"))),
             .h2(.id("enveloppes"), .text("Enveloppes")),
             envelopes(view),
+            .h2(.id("engagements"), .text("Engagements hors prestations")),
+            commitments(view, base: base, csrf: viewer.csrf),
             .h2(.id("prestations"), .text("Prestations")),
             interventions(view, base: base),
             .h2(.id("suivi"), .text("Tableau de suivi mensuel")),
@@ -199,6 +237,34 @@ enum InterventionPages {
                        .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Engagé")),
                        .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Disponible")),
                        .th(.attribute(named: "scope", value: "col"), .text("Consommation")))),
+            .tbody(.group(rows))))
+    }
+
+    static func commitments(_ view: ExecutionView, base: String, csrf: String) -> BodyNode {
+        guard !view.commitments.isEmpty else {
+            return .p(.class("muted"), .text("Aucun engagement hors prestations (subvention, manifestation…)."))
+        }
+        let rows: [Node<HTML.TableContext>] = view.commitments.map { item in
+            let m = item.model
+            let committed = m.status == .committed
+            return .tr(.th(.attribute(named: "scope", value: "row"), .text(m.label)),
+                       .td(.text(item.funder)), .td(.text(item.scope)),
+                       .td(.class("num"), .text(FrenchFormat.money(Money(cents: m.amountCents)))),
+                       .td(.text(committed ? "engagé" : "libéré")),
+                       .td(.if(committed && view.canWrite, .form(
+                           .method(.post), .action("\(base)/engagements/\(m.id!)/liberer"),
+                           .data(named: "confirm", value: escapeAttribute("Libérer « \(m.label) » ?")),
+                           CSRF.field(csrf),
+                           .button(.class("button danger small"), .type(.submit), .text("Libérer"), .ariaLabel("Libérer \(m.label)"))))))
+        }
+        return .div(.class("table-wrap"), .table(
+            .caption(.text("Fonds engagés hors prestations")),
+            .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Objet")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Financeur")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Portée")),
+                       .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Montant")),
+                       .th(.attribute(named: "scope", value: "col"), .text("État")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Libérer")))),
             .tbody(.group(rows))))
     }
 
@@ -317,12 +383,36 @@ enum InterventionPages {
         return [("Tableau de bord", "/"), ("Conventions", "/conventions"), (convention.title, base), ("Exécution", "\(base)/execution"), (last, nil)]
     }
 
+    /// The parties (funder choices) and the actions of a convention, for a select.
+    static func choices(_ convention: ConventionModel, on db: any Database) async throws
+        -> (parties: [(value: String, label: String)], actions: [(value: String, label: String)]) {
+        let id = try convention.requireID()
+        let parties = try await ConventionPartyModel.query(on: db).filter(\.$convention.$id == id).with(\.$organisation).all()
+            .map { (value: $0.$organisation.id.uuidString, label: $0.organisation.name) }
+        let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == id).sort(\.$position).all()
+            .map { (value: $0.id!.uuidString, label: $0.displayName) }
+        return (parties, actions)
+    }
+
+    static func commitmentForm(_ req: Request, state: FormState, convention: ConventionModel) async throws -> Page {
+        let id = try convention.requireID()
+        let (parties, actions) = try await choices(convention, on: req.db)
+        let fields = [
+            Field(name: "label", label: "Objet", hint: "Par exemple « Salon de l'artisanat 2021 ».", isRequired: true),
+            Field(name: "funderID", label: "Financeur", control: .select(parties, placeholder: "Choisir…"), isRequired: true),
+            Field(name: "actionID", label: "Action", control: .select(actions, placeholder: "Aucune en particulier")),
+            Field(name: "year", label: "Année", hint: "L'année compte pour les enveloppes annuelles.", short: true),
+            Field(name: "amount", label: "Montant", control: .checked("amount"), hint: "Refusé si une enveloppe du financeur serait dépassée.",
+                  isRequired: true, short: true),
+        ]
+        return FormPages.formPage(title: "Engager des fonds", crumbs: crumbs(convention, "Engager des fonds"), state: state, fields: fields,
+                                  action: "/conventions/\(id)/engagements/nouveau", back: "/conventions/\(id)/execution#engagements",
+                                  viewer: try req.viewer())
+    }
+
     static func envelopeForm(_ req: Request, state: FormState, convention: ConventionModel) async throws -> Page {
         let id = try convention.requireID()
-        let parties = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == id).with(\.$organisation).all()
-            .map { (value: $0.$organisation.id.uuidString, label: $0.organisation.name) }
-        let actions = try await ActionModel.query(on: req.db).filter(\.$convention.$id == id).sort(\.$position).all()
-            .map { (value: $0.id!.uuidString, label: $0.displayName) }
+        let (parties, actions) = try await choices(convention, on: req.db)
         let fields = [
             Field(name: "name", label: "Nom de l'enveloppe", hint: "Par exemple « CCST — prestations CMA ».", isRequired: true),
             Field(name: "funderID", label: "Financeur", control: .select(parties, placeholder: "Choisir…"),
@@ -374,7 +464,7 @@ enum InterventionPages {
             [Field(name: "invoiceNumber", label: "Numéro de facture", isRequired: true, short: true),
              Field(name: "date", label: "Date de la facture", control: .checked("date"), hint: "jj/mm/aaaa", isRequired: true, short: true),
              Field(name: "amount", label: "Montant facturé", control: .checked("amount"),
-                   hint: "Un montant inférieur au devis libère l'écart sur les enveloppes.", isRequired: true, short: true)]
+                   hint: "Inférieur au devis : l'écart est libéré. Supérieur : l'écart est engagé, si les enveloppes le couvrent.", isRequired: true, short: true)]
         case .pay:
             [Field(name: "date", label: "Date du paiement", control: .checked("date"), hint: "jj/mm/aaaa", isRequired: true, short: true)]
         case .cancel:

@@ -82,6 +82,8 @@ enum Notices {
             "indicateur": "Indicateur enregistré.",
             "indicateur-supprime": "Indicateur supprimé.",
             "enveloppe": "Enveloppe créée.",
+            "engagement": "Fonds engagés.",
+            "engagement-libere": "Engagement libéré.",
             "prestation": "Prestation prescrite (devis enregistré).",
             "etape": "Étape enregistrée.",
             "entreprise": "Entreprise enregistrée.",
