@@ -15,20 +15,6 @@ enum CompanyForms {
         registerSettings(pages)
     }
 
-    /// Renders `form` again with the state when `work` throws a problem; redirects when it succeeds.
-    static func submit(_ req: Request, state: FormState, redirect: @Sendable () throws -> String,
-                       form: @Sendable (FormState) async throws -> Page, _ work: @Sendable () async throws -> Void) async throws -> Response {
-        var state = state
-        guard !state.hasErrors else { return try await form(state).encodeResponse(for: req) }
-        do {
-            try await work()
-            return req.redirect(to: try redirect(), redirectType: .normal)
-        } catch {
-            state.absorb(error)
-            return try await form(state).encodeResponse(for: req)
-        }
-    }
-
     // MARK: Companies
 
     static let companyFields: [Field] = [
@@ -74,8 +60,8 @@ enum CompanyForms {
             _ = try CompanyRoutes.writer(req)
             var state = try FormState(request: req)
             let input = readCompany(&state, creating: true)
-            let saved = SavedID()
-            return try await submit(req, state: state, redirect: { "/entreprises/\(saved.id?.uuidString ?? "")?ok=entreprise" },
+            let saved = FormPages.SavedID()
+            return try await FormPages.submit(req, state: state, redirect: { "/entreprises/\(saved.id?.uuidString ?? "")?ok=entreprise" },
                                     form: { try companyForm(req, state: $0, company: nil) }) {
                 saved.id = try await CompanyRoutes.create(req, input).id
             }
@@ -95,7 +81,7 @@ enum CompanyForms {
             var state = try FormState(request: req)
             let input = readCompany(&state, creating: false)
             let submitted = state
-            return try await submit(req, state: state, redirect: { "/entreprises/\(company.id!)?ok=entreprise" },
+            return try await FormPages.submit(req, state: state, redirect: { "/entreprises/\(company.id!)?ok=entreprise" },
                                     form: { try companyForm(req, state: $0, company: company) }) {
                 try await CompanyRoutes.update(req, company, input) { m in
                     // A form sends every field: an emptied field clears the stored value.
@@ -119,8 +105,6 @@ enum CompanyForms {
         }
     }
 
-    /// Carries an id out of a `@Sendable` closure run once, on this request.
-    final class SavedID: @unchecked Sendable { var id: UUID? }
 
     static func registerCompanyChildren(_ pages: any RoutesBuilder) {
         let company = pages.grouped("entreprises", ":companyID")
@@ -149,7 +133,7 @@ enum CompanyForms {
             let siret = state.identifier("siret", label: "SIRET", required: true) { text throws(IdentifierError) in try Siret(text) }
             let input = siret.map { EstablishmentIn(siret: $0, address: state.text("address"), communeCode: state.text("communeCode"),
                                                     isHeadOffice: state.text("isHeadOffice") == "oui") }
-            return try await submit(req, state: state, redirect: { "/entreprises/\(c.id!)?ok=etablissement" },
+            return try await FormPages.submit(req, state: state, redirect: { "/entreprises/\(c.id!)?ok=etablissement" },
                                     form: { try establishmentForm(req, $0, c) }) {
                 if let input { try await CompanyRoutes.addEstablishment(req, c, input) }
             }
@@ -189,7 +173,7 @@ enum CompanyForms {
             let input = date.flatMap { date in amount.flatMap { amount in grantor.map {
                 DeMinimisGrantIn(grantedOn: date, amount: AmountInput(amount), grantor: $0, overrideReason: state.text("overrideReason"))
             } } }
-            return try await submit(req, state: state, redirect: { "/entreprises/\(c.id!)?ok=aide#aides" }, form: { try grantForm(req, $0, c) }) {
+            return try await FormPages.submit(req, state: state, redirect: { "/entreprises/\(c.id!)?ok=aide#aides" }, form: { try grantForm(req, $0, c) }) {
                 if let input { _ = try await CompanyRoutes.recordGrant(req, c, input) }
             }
         }
@@ -212,7 +196,7 @@ enum CompanyForms {
             let c = try await CompanyRoutes.company(req)
             var state = try FormState(request: req)
             let other = state.uuid("companyID", label: "Autre entreprise", required: true)
-            return try await submit(req, state: state, redirect: { "/entreprises/\(c.id!)?ok=entreprise-unique#aides" },
+            return try await FormPages.submit(req, state: state, redirect: { "/entreprises/\(c.id!)?ok=entreprise-unique#aides" },
                                     form: { try await linkForm(req, $0, c) }) {
                 if let other { _ = try await CompanyRoutes.link(req, c, to: other) }
             }
@@ -262,7 +246,7 @@ enum CompanyForms {
             var state = try FormState(request: req)
             if state.text("providerID") == nil { state.errors["providerID"] = "Choisissez « Organisation prestataire »." }
             let input = read(&state)
-            return try await submit(req, state: state, redirect: { "/prestations?ok=service" }, form: { try await form(req, $0, nil) }) {
+            return try await FormPages.submit(req, state: state, redirect: { "/prestations?ok=service" }, form: { try await form(req, $0, nil) }) {
                 _ = try await CatalogueRoutes.create(req, input)
             }
         }
@@ -280,7 +264,7 @@ enum CompanyForms {
             var state = try FormState(request: req)
             let input = read(&state)
             let submitted = state
-            return try await submit(req, state: state, redirect: { "/prestations?ok=service" }, form: { try await form(req, $0, service) }) {
+            return try await FormPages.submit(req, state: state, redirect: { "/prestations?ok=service" }, form: { try await form(req, $0, service) }) {
                 try await CatalogueRoutes.update(req, service, input) { m in
                     if submitted.text("description") == nil { m.details = nil }
                     if submitted.text("validFrom") == nil { m.validFrom = nil }
@@ -309,7 +293,7 @@ enum CompanyForms {
         pages.post("parametres") { req async throws -> Response in
             var state = try FormState(request: req)
             let rate = state.rate("deMinimisWarning", required: true, label: "Seuil d'alerte de minimis")
-            return try await submit(req, state: state, redirect: { "/parametres?ok=parametres" }, form: { try form(req, $0) }) {
+            return try await FormPages.submit(req, state: state, redirect: { "/parametres?ok=parametres" }, form: { try form(req, $0) }) {
                 if let rate { _ = try await SettingsRoutes.save(req, PlatformSettings(deMinimisWarning: rate)) }
             }
         }

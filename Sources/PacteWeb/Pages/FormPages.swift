@@ -602,4 +602,21 @@ enum FormPages {
         return Page(title: title, section: section, viewer: viewer, breadcrumbs: crumbs,
                     status: state.hasErrors ? .unprocessableEntity : .ok, content: content)
     }
+
+    /// Renders `form` again with the state when `work` throws a problem; redirects when it succeeds.
+    static func submit(_ req: Request, state: FormState, redirect: @Sendable () throws -> String,
+                       form: @Sendable (FormState) async throws -> Page, _ work: @Sendable () async throws -> Void) async throws -> Response {
+        var state = state
+        guard !state.hasErrors else { return try await form(state).encodeResponse(for: req) }
+        do {
+            try await work()
+            return req.redirect(to: try redirect(), redirectType: .normal)
+        } catch {
+            state.absorb(error)
+            return try await form(state).encodeResponse(for: req)
+        }
+    }
+
+    /// Carries an id out of a `@Sendable` closure run once, on this request.
+    final class SavedID: @unchecked Sendable { var id: UUID? }
 }

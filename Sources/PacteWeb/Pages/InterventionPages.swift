@@ -32,16 +32,12 @@ enum InterventionPages {
             let action = state.uuid("actionID", label: "Action")
             let year = state.integer("year", label: "Année", range: 1990...2200)
             let cap = state.amount("cap", required: true, label: "Plafond")
-            guard !state.hasErrors, let name, let funder, let cap else {
-                return try await envelopeForm(req, state: state, convention: model).encodeResponse(for: req)
-            }
-            do {
-                _ = try await ConventionRoutes.createEnvelope(req, model, EnvelopeIn(name: name, funderID: funder, actionID: action, year: year,
-                                                                                     cap: AmountInput(cap)))
-                return req.redirect(to: "/conventions/\(try model.requireID())/execution?ok=enveloppe#enveloppes", redirectType: .normal)
-            } catch {
-                state.absorb(error)
-                return try await envelopeForm(req, state: state, convention: model).encodeResponse(for: req)
+            let input = name.flatMap { name in funder.flatMap { funder in cap.map {
+                EnvelopeIn(name: name, funderID: funder, actionID: action, year: year, cap: AmountInput($0))
+            } } }
+            return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(model.id!)/execution?ok=enveloppe#enveloppes" },
+                                              form: { try await envelopeForm(req, state: $0, convention: model) }) {
+                if let input { _ = try await ConventionRoutes.createEnvelope(req, model, input) }
             }
         }
         convention.get("engagements", "nouveau") { req async throws -> Page in
@@ -56,16 +52,12 @@ enum InterventionPages {
             let action = state.uuid("actionID", label: "Action")
             let year = state.integer("year", label: "Année", range: 1990...2200)
             let amount = state.amount("amount", required: true, label: "Montant")
-            guard !state.hasErrors, let label, let funder, let amount else {
-                return try await commitmentForm(req, state: state, convention: model).encodeResponse(for: req)
-            }
-            do {
-                _ = try await ConventionRoutes.createCommitment(req, model, CommitmentIn(funderID: funder, actionID: action, year: year, label: label,
-                                                                                         amount: AmountInput(amount)))
-                return req.redirect(to: "/conventions/\(try model.requireID())/execution?ok=engagement#engagements", redirectType: .normal)
-            } catch {
-                state.absorb(error)
-                return try await commitmentForm(req, state: state, convention: model).encodeResponse(for: req)
+            let input = label.flatMap { label in funder.flatMap { funder in amount.map {
+                CommitmentIn(funderID: funder, actionID: action, year: year, label: label, amount: AmountInput($0))
+            } } }
+            return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(model.id!)/execution?ok=engagement#engagements" },
+                                              form: { try await commitmentForm(req, state: $0, convention: model) }) {
+                if let input { _ = try await ConventionRoutes.createCommitment(req, model, input) }
             }
         }
         convention.post("engagements", ":commitmentID", "liberer") { req async throws -> Response in
@@ -91,18 +83,15 @@ enum InterventionPages {
                 state.errors["quote"] = "Indiquez le montant du devis, ou choisissez une prestation du catalogue."
             }
             if service == nil, state.text("label") == nil { state.errors["label"] = "Nommez la prestation, ou choisissez-la au catalogue." }
-            guard !state.hasErrors, let action, let company else {
-                return try await interventionForm(req, state: state, convention: model).encodeResponse(for: req)
-            }
-            do {
-                let saved = try await ConventionRoutes.createIntervention(req, model, InterventionIn(
-                    actionID: action, companyID: company, serviceID: service, label: state.text("label"), quote: quote.map(AmountInput.init),
-                    programme: state.text("programme")))
-                return req.redirect(to: "/conventions/\(try model.requireID())/execution?ok=prestation#prestation-\(try saved.requireID())",
-                                    redirectType: .normal)
-            } catch {
-                state.absorb(error)
-                return try await interventionForm(req, state: state, convention: model).encodeResponse(for: req)
+            let input = action.flatMap { action in company.map {
+                InterventionIn(actionID: action, companyID: $0, serviceID: service, label: state.text("label"), quote: quote.map(AmountInput.init),
+                               programme: state.text("programme"))
+            } }
+            let saved = FormPages.SavedID()
+            return try await FormPages.submit(req, state: state,
+                                              redirect: { "/conventions/\(model.id!)/execution?ok=prestation#prestation-\(saved.id?.uuidString ?? "")" },
+                                              form: { try await interventionForm(req, state: $0, convention: model) }) {
+                if let input { saved.id = try await ConventionRoutes.createIntervention(req, model, input).id }
             }
         }
         for (segment, step) in stepSegments {
@@ -116,16 +105,10 @@ enum InterventionPages {
                 let intervention = try await ConventionRoutes.findIntervention(req, model)
                 var state = try FormState(request: req)
                 let input = readStep(step, &state)
-                guard !state.hasErrors else {
-                    return try await stepForm(req, step: step, state: state, convention: model, intervention: intervention).encodeResponse(for: req)
-                }
-                do {
+                return try await FormPages.submit(req, state: state,
+                                                  redirect: { "/conventions/\(model.id!)/execution?ok=etape#prestation-\(intervention.id!)" },
+                                                  form: { try await stepForm(req, step: step, state: $0, convention: model, intervention: intervention) }) {
                     try await ConventionRoutes.advance(req, intervention, step, input)
-                    return req.redirect(to: "/conventions/\(try model.requireID())/execution?ok=etape#prestation-\(try intervention.requireID())",
-                                        redirectType: .normal)
-                } catch {
-                    state.absorb(error)
-                    return try await stepForm(req, step: step, state: state, convention: model, intervention: intervention).encodeResponse(for: req)
                 }
             }
         }
