@@ -141,6 +141,10 @@ enum Charts {
         for (index, line) in series.enumerated() {
             let dash = line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
             svg += "<path class=\"\(line.style)\" stroke-width=\"2.5\"\(dash) d=\"\(path(line.values))\"/>"
+            // A single month draws no line: a mark shows its value.
+            if months.count == 1, let value = line.values.first {
+                svg += "<circle class=\"\(line.style)\" stroke-width=\"2.5\" cx=\"\(x(0))\" cy=\"\(y(value.cents))\" r=\"4\"/>"
+            }
             let lx = left + index * legendStep
             svg += "<line class=\"\(line.style)\" stroke-width=\"2.5\"\(dash) x1=\"\(lx)\" x2=\"\(lx + 24)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\"/>"
             svg += "<text class=\"chart-text\" x=\"\(lx + 30)\" y=\"\(legendY)\">\(esc(line.name)) (\(line.pattern))</text>"

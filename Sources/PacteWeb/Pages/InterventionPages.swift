@@ -330,8 +330,12 @@ enum InterventionPages {
                 return total
             }
         }
+        let committed = cumulative(\.committed)
+        guard committed.contains(where: { !$0.isZero }) else {
+            return .p(.class("muted"), .text("Aucun fonds engagé pour l'instant : le graphique apparaîtra avec le premier devis accepté."))
+        }
         return Charts.monthlyLines(months: months, series: [
-            Charts.LineSeries(name: "Engagé", style: "line-committed", dash: nil, values: cumulative(\.committed)),
+            Charts.LineSeries(name: "Engagé", style: "line-committed", dash: nil, values: committed),
             Charts.LineSeries(name: "Réalisé", style: "line-delivered", dash: "6 4", values: cumulative(\.delivered)),
             Charts.LineSeries(name: "Facturé", style: "line-planned", dash: "2 3", values: cumulative(\.invoiced)),
             Charts.LineSeries(name: "Payé", style: "line-paid", dash: "10 4 2 4", values: cumulative(\.paid)),

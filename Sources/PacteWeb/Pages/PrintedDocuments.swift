@@ -81,9 +81,11 @@ enum DeMinimisStatement {
         }
         let path = "/entreprises/\(try company.requireID())"
         let content: BodyNode = .group(
-            .p(.class("no-print notice"), .text("Utilisez la commande Imprimer de votre navigateur (format A4). Le relevé se calcule à une date "
-                                                 + "(paramètre « date », par exemple ?date=31/12/\(date.year))"),
-               .if(date != .today(), .group(.text(" ; "), .a(.href("\(path)/attestation-de-minimis"), .text("relevé à la date du jour")))), .text(".")),
+            .p(.class("no-print notice"), .text("Utilisez la commande Imprimer de votre navigateur (format A4) pour remettre ce relevé.")),
+            .form(.class("search-form no-print"), .method(.get), .action("\(path)/attestation-de-minimis"),
+                  Field(name: "date", label: "Relevé à la date du", control: .checked("date"), hint: "jj/mm/aaaa", short: true)
+                    .render(FormState(values: ["date": [FrenchFormat.date(date)]])),
+                  .button(.class("button"), .type(.submit), .text("Calculer"))),
             .h1(.text("Relevé des aides de minimis")),
             .p(.text("Établi le \(FrenchFormat.date(.today())) pour la période du \(FrenchFormat.date(assessment.window.lowerBound)) au \(FrenchFormat.date(assessment.window.upperBound)), au titre du \(assessment.regulation.officialTitle).")),
             .h2(.text("Entreprise unique")),
