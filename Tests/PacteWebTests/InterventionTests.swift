@@ -79,7 +79,7 @@ struct InterventionTests {
 /// Seed 001 played through the interventions API as the CMA's agent: an envelope of 5 000 € for the
 /// CCST, six services accepted in March 2021, a seventh refused until one is cancelled, one delivered,
 /// invoiced 250 € instead of 300 € and paid in April. Returns the convention, the agent's token and the company.
-private func playSeed001(_ app: Application) async throws -> (convention: UUID, token: String, company: String) {
+func playSeed001(_ app: Application) async throws -> (convention: UUID, token: String, company: String) {
     let cma = try await app.token("agent.sud-territoire.cma@demo.pacte.fr")
     let convention = try await app.conventionID(titled: "seed 001")
     let ccst = try #require(try await OrganisationModel.query(on: app.db).filter(\.$shortName == "CCST").first()?.id)

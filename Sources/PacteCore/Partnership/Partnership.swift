@@ -57,6 +57,8 @@ public enum PartyRole: String, CaseIterable, Codable, Sendable {
 
 public enum ConventionStatus: String, CaseIterable, Codable, Sendable {
     case draft
+    /// Before each party's deciding body (council, commission permanente, bureau).
+    case underApproval
     case signed
     case inForce
     case ended
@@ -65,11 +67,41 @@ public enum ConventionStatus: String, CaseIterable, Codable, Sendable {
     public var label: String {
         switch self {
         case .draft: "Projet"
+        case .underApproval: "En cours d'approbation"
         case .signed: "Signée"
         case .inForce: "En vigueur"
         case .ended: "Échue"
         case .terminated: "Résiliée"
         }
+    }
+
+    /// The statuses a convention may move to from this one. A renewal keeps a convention in force
+    /// (with a new end date); an expired or terminated convention stays so.
+    public var next: [ConventionStatus] {
+        switch self {
+        case .draft: [.underApproval, .signed, .terminated]
+        case .underApproval: [.draft, .signed, .terminated]
+        case .signed: [.inForce, .terminated]
+        case .inForce: [.ended, .terminated]
+        case .ended, .terminated: []
+        }
+    }
+
+    /// The status after a move to `target`, or the reason it is refused.
+    public func moving(to target: ConventionStatus) throws(ConventionTransitionError) -> ConventionStatus {
+        guard next.contains(target) else { throw ConventionTransitionError(from: self, to: target) }
+        return target
+    }
+}
+
+public struct ConventionTransitionError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let from: ConventionStatus
+    public let to: ConventionStatus
+
+    public var description: String {
+        let allowed = from.next.map { "« \($0.label) »" }
+        return "Une convention « \(from.label) » ne peut pas passer à « \(to.label) » : "
+            + (allowed.isEmpty ? "elle n'a plus d'étape possible." : "étapes possibles : \(allowed.joined(separator: ", ")).")
     }
 }
 

@@ -68,6 +68,24 @@ public enum DemoData {
         var confidentialItems: [Confidential]
         /// The provider's service catalogue, as the convention prices it.
         var services: [Service]?
+        struct Deliberation: Decodable {
+            var organisation: String
+            var body: DecidingBody
+            var sessionDate: CivilDate
+            var place: String?
+            var convocationDate: CivilDate?
+            var membersInOffice: Int
+            var itemNumber: String
+            var subject: String
+            var rapporteur: String?
+            var matterCode: String?
+            var matterName: String?
+            var actesID: ActesId?
+            var transmittedOn: CivilDate?
+            var vote: ItemVote
+            var attendance: [Attendance]?
+        }
+        var deliberations: [Deliberation]?
     }
 
     public struct Account: Sendable, Equatable {
@@ -233,6 +251,16 @@ public enum DemoData {
                         model.year = indicator.year
                         try await Audited.create(model, "indicator", conventionID: conventionID, actor: actor, on: tx)
                     }
+                }
+                for item in file.deliberations ?? [] {
+                    let model = DeliberationModel(id: UUID(), organisationID: try organisation(item.organisation), conventionID: conventionID,
+                                                  body: item.body, sessionDate: item.sessionDate, membersInOffice: item.membersInOffice,
+                                                  itemNumber: item.itemNumber, subject: item.subject, vote: item.vote,
+                                                  attendance: item.attendance ?? [], isDemo: true)
+                    model.place = item.place; model.convocationDate = item.convocationDate; model.rapporteur = item.rapporteur
+                    model.matterCode = item.matterCode; model.matterName = item.matterName; model.actesID = item.actesID
+                    model.transmittedOn = item.transmittedOn
+                    try await Audited.create(model, "deliberation", conventionID: conventionID, actor: actor, on: tx)
                 }
                 for item in file.confidentialItems {
                     let model = ConfidentialItemModel(id: UUID(), conventionID: conventionID, ownerID: try organisation(item.owner),

@@ -22,8 +22,19 @@ public enum Commitments {
         try await Store.write(on: db) { tx in try await admit(commitment, actor: actor, inside: tx) }
     }
 
+    /// A partner whose withdrawal has taken effect by `date` takes no new commitment.
+    static func checkNotWithdrawn(_ commitment: CommitmentModel, on date: CivilDate, inside tx: any Database) async throws {
+        guard let effective = try await ConventionLife.withdrawals(of: commitment.$convention.id, on: tx)[commitment.$funder.id],
+              effective <= date else { return }
+        let name = try await OrganisationModel.find(commitment.$funder.id, on: tx)?.name ?? "Ce financeur"
+        throw StoreError.invalid(field: "funderID", message: "\(name) s'est retiré de la convention le \(FrenchFormat.date(effective)) : "
+            + "il ne prend plus d'engagement nouveau (ceux d'avant restent dus).")
+    }
+
     /// The check and the insert, inside a write the caller already holds (`Store.write`).
-    public static func admit(_ commitment: CommitmentModel, actor: Actor, inside tx: any Database) async throws -> CommitmentModel {
+    public static func admit(_ commitment: CommitmentModel, on date: CivilDate = .today(), actor: Actor,
+                             inside tx: any Database) async throws -> CommitmentModel {
+        try await checkNotWithdrawn(commitment, on: date, inside: tx)
         guard commitment.amountCents > 0 else {
             throw EnvelopeRefusal(envelope: Envelope(name: commitment.label, cap: .zero), requested: Money(cents: commitment.amountCents),
                                   remaining: .zero, reason: .notPositive)

@@ -131,7 +131,7 @@ public enum Interventions {
                                              actionID: intervention.$action.id, year: date.year,
                                              label: "\(intervention.label) — \(company.name)\(note)", amount: part)
             commitment.interventionID = intervention.id
-            _ = try await Commitments.admit(commitment, actor: actor, inside: tx)
+            _ = try await Commitments.admit(commitment, on: date, actor: actor, inside: tx)
             _ = try await DeMinimisStore.record(DeMinimisGrant(grantedOn: date, amount: part, grantor: organisation.name), for: company,
                                                 override: nil, conventionID: intervention.$convention.id, interventionID: intervention.id,
                                                 actor: actor, inside: tx)

@@ -27,6 +27,7 @@ public enum PacteMigrations {
             M018CreateDeMinimisGrants(),
             M019CreateInterventions(),
             M020CreateSettings(),
+            M021CreateGovernance(),
         ]
     }
 }

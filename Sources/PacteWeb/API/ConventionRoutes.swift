@@ -104,8 +104,11 @@ enum ConventionRoutes {
     /// Applies `change` to the convention in one audited transaction.
     static func update(_ req: Request, _ convention: ConventionModel, change: @escaping @Sendable (ConventionModel) throws -> Void) async throws {
         let actor = try req.requirePrincipal().actor
+        let status = convention.status
         try await Store.write(on: req.db) { tx in
             try await Audited.update(convention, "convention", conventionID: convention.id, actor: actor, on: tx, change: change)
+            // A status edited by hand must still be a step of the convention's life, and joins its history.
+            try await ConventionLife.recordEdit(convention, from: status, actor: actor, inside: tx)
         }
     }
 

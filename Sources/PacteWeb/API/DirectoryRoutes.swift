@@ -180,6 +180,7 @@ enum APIRoutes {
         CatalogueRoutes.register(api)
         CompanyRoutes.register(api)
         SettingsRoutes.register(api)
+        GovernanceRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

@@ -101,6 +101,8 @@ public struct ProblemMiddleware: AsyncMiddleware {
             return Problem(.unprocessableEntity, "Le plan de financement deviendrait incohérent : \(plan.description)", field: plan.location.isEmpty ? nil : plan.location)
         case let transition as InterventionTransitionError:
             return Problem(.conflict, transition.description, field: "status")
+        case let transition as ConventionTransitionError:
+            return Problem(.conflict, transition.description, field: "status")
         case let refusal as DeMinimisRefusal:
             return Problem(.conflict, refusal.description, field: "amount")
         case let refusal as EnvelopeRefusal:
