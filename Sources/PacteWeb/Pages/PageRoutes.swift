@@ -55,6 +55,7 @@ enum PageRoutes {
         }
         FormPages.register(pages)
         InterventionPages.register(convention)
+        GovernancePages.register(convention)
         CompanyForms.register(pages)
         AidRegister.register(on: pages)
         ExecutionPages.register(on: pages)
@@ -82,6 +83,10 @@ enum Notices {
             "indicateur": "Indicateur enregistré.",
             "indicateur-supprime": "Indicateur supprimé.",
             "enveloppe": "Enveloppe créée.",
+            "etape-convention": "Étape de la convention enregistrée.",
+            "reconduction": "Reconduction enregistrée.",
+            "fin": "Fin de la convention ou retrait enregistré.",
+            "deliberation": "Délibération inscrite.",
             "engagement": "Fonds engagés.",
             "engagement-libere": "Engagement libéré.",
             "prestation": "Prestation prescrite (devis enregistré).",
