@@ -113,4 +113,17 @@ struct GovernanceTests {
         #expect(throws: IdentifierError.self) { try ActesId(departement: "008", siren: try Siren("240800920"), decisionDate: Self.date(2020, 12, 17),
                                                            actNumber: "DC2020/114", nature: .deliberation) }
     }
+
+    @Test("Différence de versions : modifié, ajouté, retiré, dans l'ordre du texte")
+    func versionDiff() {
+        let old = [VersionFact("Article 1", "Objet"), VersionFact("Article 2", "Durée d'un an"), VersionFact("Article 3", "Résiliation"),
+                   VersionFact("Action 2.c › Ligne Parcours", "5 × 6 000,00 €")]
+        let new = [VersionFact("Article 1", "Objet"), VersionFact("Article 2", "Durée de deux ans"),
+                   VersionFact("Action 2.c › Ligne Parcours", "5 × 6 000,00 €"), VersionFact("Action 2.c › Part Région", "50 %")]
+        let changes = VersionDiff.compare(old, new)
+        #expect(changes.map(\.kind) == [.changed, .removed, .added])
+        #expect(changes.map(\.key) == ["Article 2", "Article 3", "Action 2.c › Part Région"])
+        #expect(changes[0].before == "Durée d'un an" && changes[0].after == "Durée de deux ans")
+        #expect(VersionDiff.compare(new, new).isEmpty)
+    }
 }

@@ -127,3 +127,40 @@ struct GovernanceAPITests {
         }
     }
 }
+
+@Suite("Versions et avenants : la différence entre deux versions montre exactement ce qui a changé")
+struct VersionTests {
+    @Test("Un avenant qui change un prix unitaire : une seule différence, ce prix, avant et après", arguments: Engine.available)
+    func amendmentChangesOneAmount(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let api = "/api/v1/conventions/\(sezanne)"
+            let versions = try #require(try json(try await app.call(.GET, api + "/versions", token: admin)) as? [[String: Any]])
+            #expect(versions.map { $0["label"] as? String } == ["Convention initiale"], "the demo freezes the source text as version 0")
+            #expect(try #require(try json(try await app.call(.GET, api + "/versions/diff?from=0&to=current", token: admin)) as? [String: Any])["changes"]
+                .map { ($0 as? [Any])?.count } == 0, "nothing changed yet")
+
+            let line = try #require(try await CostLineModel.query(on: app.db).filter(\.$unitPriceCents == 6_000_00).with(\.$action).first())
+            let path = api + "/actions/\(line.$action.id)/lines/\(try line.requireID())"
+            #expect(try await app.call(.PATCH, path, token: admin, json: #"{"unitPrice":"6500"}"#).status == .ok)
+            let created = try await app.call(.POST, api + "/versions", token: admin,
+                                             json: #"{"summary":"Parcours digital porté à 6 500 € HT","approval":"Délibération n° 2021-12","approvedOn":"2021-03-15"}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+            #expect((try json(created) as? [String: Any])?["label"] as? String == "Avenant n° 1")
+
+            let diff = try #require(try json(try await app.call(.GET, api + "/versions/diff?from=0&to=1", token: admin)) as? [String: Any])
+            let changes = try #require(diff["changes"] as? [[String: Any]])
+            #expect(changes.count == 1, "\(changes)")
+            let change = try #require(changes.first)
+            #expect(change["kind"] as? String == "changed")
+            #expect((change["key"] as? String)?.contains("2.c") == true, "\(change)")
+            #expect((change["before"] as? String)?.contains("× 6\u{202F}000,00\u{00A0}€") == true, "\(change)")
+            #expect((change["after"] as? String)?.contains("× 6\u{202F}500,00\u{00A0}€") == true, "\(change)")
+
+            let page = try await app.call(.GET, "/conventions/\(sezanne)/versions?de=0&a=1", token: admin).body.string
+            #expect(page.contains("Une différence."))
+            #expect(page.contains("Convention initiale → Avenant n° 1"))
+        }
+    }
+}

@@ -268,6 +268,10 @@ public enum DemoData {
                     try await Audited.create(model, "confidential-item", conventionID: conventionID, actor: actor, on: tx)
                 }
 
+                // The text as the source document gives it is the initial version: avenants compare against it.
+                _ = try await ConventionVersions.record(convention, summary: "Texte du document source", approval: nil, approvedOn: nil,
+                                                        signedOn: file.signedOn, actor: actor, inside: tx)
+
                 // One agent per signatory organisation, and one reader (élu) for the first signatory.
                 for (index, party) in file.parties.enumerated() where party.roles.contains(.signatory) {
                     let orgID = try organisation(party.organisation)

@@ -28,6 +28,7 @@ public enum PacteMigrations {
             M019CreateInterventions(),
             M020CreateSettings(),
             M021CreateGovernance(),
+            M022CreateConventionVersions(),
         ]
     }
 }

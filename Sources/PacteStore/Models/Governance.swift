@@ -109,6 +109,36 @@ public final class ConventionEventModel: Model, @unchecked Sendable {
     }
 }
 
+/// A frozen version of a convention: the initial text (number 0), then each avenant (1, 2…), with
+/// its facts as written and its own approval.
+public final class ConventionVersionModel: Model, @unchecked Sendable {
+    public static let schema = "convention_versions"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "convention_id") public var convention: ConventionModel
+    @Field(key: "number") public var number: Int
+    @OptionalField(key: "summary") public var summary: String?
+    /// The decision that approved it (a deliberation, a bureau's decision…).
+    @OptionalField(key: "approval") public var approval: String?
+    @OptionalField(key: "approved_on") public var approvedOn: CivilDate?
+    @OptionalField(key: "signed_on") public var signedOn: CivilDate?
+    @Field(key: "facts") public var facts: [VersionFact]
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, conventionID: UUID, number: Int, summary: String?, facts: [VersionFact]) {
+        self.id = id
+        self.$convention.id = conventionID
+        self.number = number
+        self.summary = summary
+        self.facts = facts
+    }
+
+    /// « Convention initiale », « Avenant n° 2 ».
+    public var label: String { number == 0 ? "Convention initiale" : "Avenant n° \(number)" }
+}
+
 struct M021CreateGovernance: AsyncMigration {
     var name: String { "021_CreateGovernance" }
     func prepare(on db: any Database) async throws {
@@ -158,5 +188,26 @@ struct M021CreateGovernance: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await db.schema(ConventionEventModel.schema).delete()
         try await db.schema(DeliberationModel.schema).delete()
+    }
+}
+
+struct M022CreateConventionVersions: AsyncMigration {
+    var name: String { "022_CreateConventionVersions" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ConventionVersionModel.schema)
+            .id()
+            .field("convention_id", .uuid, .required, .references(ConventionModel.schema, .id, onDelete: .cascade))
+            .field("number", .int, .required)
+            .field("summary", .string)
+            .field("approval", .string)
+            .field("approved_on", .string)
+            .field("signed_on", .string)
+            .field("facts", .json, .required)
+            .field("created_at", .datetime)
+            .unique(on: "convention_id", "number")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(ConventionVersionModel.schema).delete()
     }
 }

@@ -164,6 +164,59 @@ public struct EndingIn: Documented {
 }
 
 
+public struct VersionOut: Documented {
+    public var id: UUID
+    public var number: Int
+    public var label: String
+    public var summary: String?
+    public var approval: String?
+    public var approvedOn: CivilDate?
+    public var signedOn: CivilDate?
+    public var facts: [VersionFact]
+
+    init(_ m: ConventionVersionModel) throws {
+        id = try m.requireID(); number = m.number; label = m.label; summary = m.summary; approval = m.approval
+        approvedOn = m.approvedOn; signedOn = m.signedOn; facts = m.facts
+    }
+
+    public static var example: VersionOut {
+        let m = ConventionVersionModel(id: exampleID, conventionID: exampleID, number: 1, summary: "Prix du parcours digital porté à 6 500 € HT",
+                                       facts: [VersionFact("Action 2.c Parcours digital › Ligne Parcours", "5 × 6 500,00 € HT")])
+        m.approval = "Délibération n° 2021-12 du conseil municipal"
+        return try! VersionOut(m)
+    }
+}
+
+public struct VersionIn: Documented {
+    public var summary: String?
+    public var approval: String?
+    public var approvedOn: CivilDate?
+    public var signedOn: CivilDate?
+    public static var example: VersionIn {
+        VersionIn(summary: "Prix du parcours digital porté à 6 500 € HT", approval: "Délibération n° 2021-12", approvedOn: nil, signedOn: nil)
+    }
+}
+
+public struct VersionChangeOut: Content, Sendable {
+    /// `added`, `removed` or `changed`.
+    public var kind: String
+    public var key: String
+    public var before: String?
+    public var after: String?
+}
+
+public struct VersionDiffOut: Documented {
+    public var from: String
+    public var to: String
+    public var changes: [VersionChangeOut]
+
+    public static var example: VersionDiffOut {
+        VersionDiffOut(from: "Convention initiale", to: "Avenant n° 1", changes: [
+            VersionChangeOut(kind: "changed", key: "Action 2.c Parcours digital › Ligne Parcours", before: "5 × 6 000,00 € HT", after: "5 × 6 500,00 € HT"),
+        ])
+    }
+}
+
 /// A convention's life and governance: its history, status moves, renewal, ending, withdrawals, and
 /// the deliberations of the parties' deciding bodies with their assessment.
 enum GovernanceRoutes {
@@ -195,6 +248,24 @@ enum GovernanceRoutes {
             let convention = try await Access.writableConvention(req)
             return try ConventionEventOut(try await end(req, convention, try req.content.decode(EndingIn.self)))
         }
+        api.on(.GET, base + ["versions"], summary: "Versions de la convention (texte initial, avenants)", tag: "Gouvernance",
+               response: [VersionOut.example]) { req in
+            let convention = try await Access.convention(req)
+            return try await ConventionVersions.all(of: try convention.requireID(), on: req.db).map(VersionOut.init)
+        }
+        api.on(.POST, base + ["versions"], summary: "Figer la convention telle qu'elle est : texte initial, puis avenant n° k", tag: "Gouvernance",
+               request: VersionIn.example, response: VersionOut.example, status: .created) { req in
+            let convention = try await Access.writableConvention(req)
+            let input = try req.content.decode(VersionIn.self)
+            return try VersionOut(try await ConventionVersions.record(convention, summary: input.summary, approval: input.approval,
+                                                                      approvedOn: input.approvedOn, signedOn: input.signedOn,
+                                                                      actor: try req.requirePrincipal().actor, db: req.db))
+        }
+        api.on(.GET, base + ["versions", "diff"], summary: "Différence entre deux versions (from, to : numéros ; to=current pour l'état actuel)",
+               tag: "Gouvernance", response: VersionDiffOut.example) { req in
+            let convention = try await Access.convention(req)
+            return try await diff(req, convention, from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"])
+        }
         api.on(.GET, base + ["deliberations"], summary: "Délibérations des parties sur la convention, avec quorum, majorité et constats",
                tag: "Gouvernance", response: [DeliberationOut.example]) { req in
             let convention = try await Access.convention(req)
@@ -222,6 +293,36 @@ enum GovernanceRoutes {
             return try await ConventionLife.withdraw(convention, organisation: organisation, ending, reason: input.reason, actor: actor, db: req.db)
         }
         return try await ConventionLife.end(convention, ending, reason: input.reason, actor: actor, db: req.db)
+    }
+
+    /// Two versions of a convention fact by fact; `to` may be `current`, the convention as it stands.
+    static func diff(_ req: Request, _ convention: ConventionModel, from: String?, to: String?) async throws -> VersionDiffOut {
+        let versions = try await ConventionVersions.all(of: try convention.requireID(), on: req.db)
+        func pick(_ text: String?, _ name: String, fallback: ConventionVersionModel?) throws -> ConventionVersionModel? {
+            guard let text, !text.isEmpty else { return fallback }
+            guard let number = Int(text), let found = versions.first(where: { $0.number == number }) else {
+                throw Problem.invalid(name, "Version inconnue : « \(text) » (numéros \(versions.map { String($0.number) }.joined(separator: ", "))).")
+            }
+            return found
+        }
+        let current = to == "current"
+        guard let old = try pick(from, "from", fallback: versions.count > 1 && !current ? versions[versions.count - 2] : versions.last) else {
+            throw Problem.invalid("from", "Aucune version n'est encore enregistrée pour cette convention.")
+        }
+        let newFacts: [VersionFact]
+        let newLabel: String
+        if current {
+            newFacts = try await ConventionVersions.facts(of: convention, on: req.db)
+            newLabel = "État actuel"
+        } else {
+            let new = try pick(to, "to", fallback: versions.last) ?? old
+            newFacts = new.facts
+            newLabel = new.label
+        }
+        let changes = VersionDiff.compare(old.facts, newFacts).map {
+            VersionChangeOut(kind: $0.kind.rawValue, key: $0.key, before: $0.before, after: $0.after)
+        }
+        return VersionDiffOut(from: old.label, to: newLabel, changes: changes)
     }
 
     /// The @CTES act number a register's item number gives: capitals, digits and `_`.

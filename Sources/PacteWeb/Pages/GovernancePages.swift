@@ -19,6 +19,12 @@ enum GovernancePages {
             let model = try await Access.convention(req)
             return try await ScdlExport.response(for: model, on: req.db)
         }
+        convention.get("versions") { req async throws -> Page in
+            let model = try await Access.convention(req)
+            let diff = try await GovernanceRoutes.diff(req, model, from: req.query[String.self, at: "de"], to: req.query[String.self, at: "a"])
+            return comparison(diff, convention: model, viewer: try req.viewer())
+        }
+        registerVersionForm(convention)
         registerLifeForms(convention)
         registerDeliberationForm(convention)
     }
@@ -31,6 +37,7 @@ enum GovernancePages {
         var canWrite: Bool
         var events: [ConventionEventModel]
         var deliberations: [DeliberationModel]
+        var versions: [ConventionVersionModel]
         var names: [UUID: String]
 
         static func load(_ convention: ConventionModel, principal: Principal, on db: any Database) async throws -> View {
@@ -39,6 +46,7 @@ enum GovernancePages {
             return View(convention: convention, id: id, canWrite: try await Access.canWrite(principal, conventionID: id, on: db),
                         events: try await ConventionLife.history(of: id, on: db),
                         deliberations: try await DeliberationModel.query(on: db).filter(\.$convention.$id == id).sort(\.$sessionDate).all(),
+                        versions: try await ConventionVersions.all(of: id, on: db),
                         names: Dictionary(parties.map { ($0.$organisation.id, $0.organisation.name) }, uniquingKeysWith: { a, _ in a }))
         }
     }
@@ -58,6 +66,8 @@ enum GovernancePages {
                  .a(.class("button secondary"), .href(base), .text("Retour à la convention"))),
             .h2(.id("histoire"), .text("Histoire")),
             history(view),
+            .h2(.id("versions"), .text("Versions et avenants")),
+            versions(view, base: base),
             .h2(.id("deliberations"), .text("Délibérations")),
             .div(.class("page-actions"),
                  .if(view.canWrite, .a(.class("button"), .href("\(base)/deliberations/nouvelle"), .text("Inscrire une délibération"))),
@@ -89,6 +99,39 @@ enum GovernancePages {
         case .express: return "Échéance le \(FrenchFormat.date(end)) : la reconduction expresse est à décider au plus tard le \(FrenchFormat.date(deadline))."
         case .none: return nil
         }
+    }
+
+    static func versions(_ view: View, base: String) -> BodyNode {
+        let rows: [Node<HTML.TableContext>] = view.versions.map { v in
+            .tr(.th(.attribute(named: "scope", value: "row"), .text(v.label)), .td(.text(v.summary ?? "—")), .td(.text(v.approval ?? "—")),
+                .td(.text(v.approvedOn.map(FrenchFormat.date) ?? "—")), .td(.text(v.signedOn.map(FrenchFormat.date) ?? "—")),
+                .td(.class("num"), .text(String(v.facts.count))))
+        }
+        let options = view.versions.map { (value: String($0.number), label: $0.label) }
+        let from = view.versions.count > 1 ? String(view.versions[view.versions.count - 2].number) : view.versions.last.map { String($0.number) } ?? ""
+        let to = view.versions.count > 1 ? String(view.versions[view.versions.count - 1].number) : "current"
+        let state = FormState(values: ["de": [from], "a": [to]])
+        return .group(
+            .div(.class("page-actions"),
+                 .if(view.canWrite, .a(.class("button"), .href("\(base)/versions/nouvelle"),
+                                       .text(view.versions.isEmpty ? "Figer la version initiale" : "Enregistrer un avenant")))),
+            view.versions.isEmpty
+                ? .p(.class("muted"), .text("Aucune version figée : enregistrez la version initiale avant de modifier la convention par avenant."))
+                : .group(
+                    .div(.class("table-wrap"), .table(
+                        .caption(.text("Versions de la convention")),
+                        .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Version")),
+                                   .th(.attribute(named: "scope", value: "col"), .text("Objet")),
+                                   .th(.attribute(named: "scope", value: "col"), .text("Approbation")),
+                                   .th(.attribute(named: "scope", value: "col"), .text("Approuvée le")),
+                                   .th(.attribute(named: "scope", value: "col"), .text("Signée le")),
+                                   .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Éléments")))),
+                        .tbody(.group(rows)))),
+                    .form(.class("search-form"), .method(.get), .action("\(base)/versions"),
+                          Field(name: "de", label: "Comparer", control: .select(options, placeholder: nil)).render(state),
+                          Field(name: "a", label: "avec", control: .select(options + [("current", "État actuel")], placeholder: nil)).render(state),
+                          .button(.class("button"), .type(.submit), .text("Comparer"))))
+        )
     }
 
     static func history(_ view: View) -> BodyNode {
@@ -149,6 +192,67 @@ enum GovernancePages {
                               + (a.since.map { ", depuis \($0)" } ?? "") + (a.until.map { ", jusqu'à \($0)" } ?? "")))
                 })))
         )
+    }
+
+    /// Two versions side by side: only what changed, each fact with its two values.
+    static func comparison(_ diff: VersionDiffOut, convention c: ConventionModel, viewer: Viewer) -> Page {
+        let base = "/conventions/\(c.id!)"
+        let rows: [Node<HTML.TableContext>] = diff.changes.map { change in
+            .tr(.th(.attribute(named: "scope", value: "row"), .text(change.key)),
+                .td(.text(VersionChange.Kind(rawValue: change.kind)?.label ?? change.kind)),
+                .td(.class("diff-before"), .text(change.before ?? "—")),
+                .td(.class("diff-after"), .text(change.after ?? "—")))
+        }
+        let count = diff.changes.count
+        let content: BodyNode = .group(
+            .h1(.text("\(diff.from) → \(diff.to)")),
+            .p(.class("lead"), .attribute(named: "role", value: "status"),
+               .text(count == 0 ? "Aucune différence." : count == 1 ? "Une différence." : "\(count) différences.")),
+            .if(count > 0, .div(.class("table-wrap"), .table(
+                .caption(.text("Différences entre \(diff.from) et \(diff.to)")),
+                .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Élément")),
+                           .th(.attribute(named: "scope", value: "col"), .text("Changement")),
+                           .th(.attribute(named: "scope", value: "col"), .text(diff.from)),
+                           .th(.attribute(named: "scope", value: "col"), .text(diff.to)))),
+                .tbody(.group(rows))))),
+            .p(.a(.href("\(base)/gouvernance#versions"), .text("Retour aux versions")))
+        )
+        return Page(title: "\(diff.from) → \(diff.to) — \(c.title)", section: .conventions, viewer: viewer,
+                    breadcrumbs: crumbs(c, "Comparaison de versions"), content: content)
+    }
+
+    static func registerVersionForm(_ convention: any RoutesBuilder) {
+        let fields = [
+            Field(name: "summary", label: "Objet de l'avenant", control: .textarea(rows: 2), hint: "Ce que la nouvelle version change, en une phrase."),
+            Field(name: "approval", label: "Approbation", hint: "Par exemple « Délibération n° 2021-12 du conseil municipal »."),
+            Field(name: "approvedOn", label: "Approuvé le", control: .checked("date"), hint: "jj/mm/aaaa", short: true),
+            Field(name: "signedOn", label: "Signé le", control: .checked("date"), hint: "jj/mm/aaaa", short: true),
+        ]
+        @Sendable func form(_ req: Request, _ state: FormState, _ c: ConventionModel) async throws -> Page {
+            let versions = try await ConventionVersions.all(of: try c.requireID(), on: req.db)
+            let count = versions.count
+            let title = count == 0 ? "Figer la version initiale" : "Enregistrer l'avenant n° \(count)"
+            return FormPages.formPage(title: title, crumbs: crumbs(c, title), state: state, fields: fields,
+                                      action: "/conventions/\(c.id!)/versions/nouvelle", back: "/conventions/\(c.id!)/gouvernance#versions",
+                                      viewer: try req.viewer(),
+                                      intro: "La convention est figée telle qu'elle est maintenant (dates, parties, articles, lignes et parts) : "
+                                          + "modifiez-la d'abord, puis enregistrez l'avenant.")
+        }
+        convention.get("versions", "nouvelle") { req async throws -> Page in
+            try await form(req, FormState(), try await Access.writableConvention(req))
+        }
+        convention.post("versions", "nouvelle") { req async throws -> Response in
+            let c = try await Access.writableConvention(req)
+            var state = try FormState(request: req)
+            let approvedOn = state.date("approvedOn", label: "Approuvé le")
+            let signedOn = state.date("signedOn", label: "Signé le")
+            let summary = state.text("summary"), approval = state.text("approval")
+            return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/gouvernance?ok=version#versions" },
+                                              form: { try await form(req, $0, c) }) {
+                _ = try await ConventionVersions.record(c, summary: summary, approval: approval, approvedOn: approvedOn, signedOn: signedOn,
+                                                        actor: try req.requirePrincipal().actor, db: req.db)
+            }
+        }
     }
 
     // MARK: Life forms

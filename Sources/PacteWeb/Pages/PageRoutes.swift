@@ -87,6 +87,7 @@ enum Notices {
             "reconduction": "Reconduction enregistrée.",
             "fin": "Fin de la convention ou retrait enregistré.",
             "deliberation": "Délibération inscrite.",
+            "version": "Version enregistrée.",
             "engagement": "Fonds engagés.",
             "engagement-libere": "Engagement libéré.",
             "prestation": "Prestation prescrite (devis enregistré).",
