@@ -29,6 +29,7 @@ public enum PacteMigrations {
             M020CreateSettings(),
             M021CreateGovernance(),
             M022CreateConventionVersions(),
+            M023CreateCommitteesAndCalendars(),
         ]
     }
 }

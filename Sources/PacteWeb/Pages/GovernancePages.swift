@@ -91,14 +91,10 @@ enum GovernancePages {
 
     /// Before a renewal deadline: the last day to decide (express) or to give notice (tacit).
     static func renewalReminder(_ c: ConventionModel, today: CivilDate = .today()) -> String? {
-        guard c.status == .inForce, let end = c.endsOn, let renewal = c.renewal, renewal != Renewal.none, end >= today else { return nil }
-        let notice = NoticePeriod.months(c.noticeMonths ?? 0)
-        let deadline = notice.latestNotice(before: end)
-        switch renewal {
-        case .tacit: return "Reconduction tacite le \(FrenchFormat.date(end)) : pour ne pas reconduire, le préavis doit être donné au plus tard le \(FrenchFormat.date(deadline))."
-        case .express: return "Échéance le \(FrenchFormat.date(end)) : la reconduction expresse est à décider au plus tard le \(FrenchFormat.date(deadline))."
-        case .none: return nil
-        }
+        guard c.status == .inForce, let end = c.endsOn, end >= today else { return nil }
+        let milestones = ConventionMilestones.of(startsOn: c.startsOn, endsOn: end, renewal: c.renewal, noticeMonths: c.noticeMonths)
+        guard let decision = milestones.first(where: { $0.kind == .renewalDecision }) else { return nil }
+        return "\(decision.label) : le \(FrenchFormat.date(decision.date)) (échéance le \(FrenchFormat.date(end)))."
     }
 
     static func versions(_ view: View, base: String) -> BodyNode {

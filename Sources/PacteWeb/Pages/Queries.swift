@@ -81,21 +81,10 @@ enum PageQueries {
         return Dashboard(conventions: summaries, deadlines: Array(deadlines.prefix(10)), today: today)
     }
 
-    /// The dates a convention's officer must not miss: its start, the last day to give notice before a
-    /// renewal, its end.
+    /// The dates a convention's officer must not miss (`ConventionMilestones`).
     static func milestones(of convention: ConventionModel) -> [(CivilDate, String)] {
-        var result: [(CivilDate, String)] = []
-        if let start = convention.startsOn { result.append((start, "Prise d'effet")) }
-        if let end = convention.endsOn {
-            if let months = convention.noticeMonths, months > 0, convention.renewal == .tacit || convention.renewal == .express {
-                let notice = NoticePeriod.months(months).latestNotice(before: end.adding(days: 1))
-                result.append((notice, convention.renewal == .tacit
-                    ? "Dernier jour pour dénoncer (préavis de \(months) mois) avant la reconduction tacite"
-                    : "Dernier jour pour décider du renouvellement (préavis de \(months) mois)"))
-            }
-            result.append((end, "Échéance"))
-        }
-        return result
+        ConventionMilestones.of(startsOn: convention.startsOn, endsOn: convention.endsOn, renewal: convention.renewal,
+                                noticeMonths: convention.noticeMonths).map { ($0.date, $0.label) }
     }
 
     // MARK: Directory
