@@ -126,4 +126,34 @@ struct GovernanceTests {
         #expect(changes[0].before == "Durée d'un an" && changes[0].after == "Durée de deux ans")
         #expect(VersionDiff.compare(new, new).isEmpty)
     }
+
+    @Test("Comité de seed 002 : le Département et les partenaires à égalité de voix")
+    func equalColleges() throws {
+        let partners = ["Ardenne Métropole", "Portes du Luxembourg", "Vallées et Plateau", "Crêtes Préardennaises", "Ardennes Thiérache",
+                        "Argonne Ardennaise", "Pays Rethélois"].map { CommitteeMember(name: $0, college: "Partenaires") }
+        let members = [CommitteeMember(name: "Département des Ardennes", college: "Département")] + partners
+        let weights = CommitteeVoting.weights(present: members, equalColleges: true)
+        #expect(weights["Département des Ardennes"] == (try Fraction(1, 2)))
+        #expect(weights["Ardenne Métropole"] == (try Fraction(1, 14)))
+        let against = CommitteeVoting.tally(MeetingDecision(text: "Reconduire", votesFor: ["Département des Ardennes"],
+                                                            votesAgainst: partners.map(\.name)), present: members, equalColleges: true)
+        #expect(!against.adopted, "a tie between the colleges does not pass")
+        #expect(against.weightFor == against.weightAgainst)
+        let oneMore = CommitteeVoting.tally(MeetingDecision(text: "Reconduire", votesFor: ["Département des Ardennes", "Ardenne Métropole"],
+                                                            votesAgainst: partners.dropFirst().map(\.name)), present: members, equalColleges: true)
+        #expect(oneMore.adopted)
+        let perHead = CommitteeVoting.tally(MeetingDecision(text: "Reconduire", votesFor: ["Département des Ardennes", "Ardenne Métropole"],
+                                                            votesAgainst: partners.dropFirst().map(\.name)), present: members, equalColleges: false)
+        #expect(!perHead.adopted, "one vote each: 2 against 6")
+    }
+
+    @Test("Jalons : reconduction tacite, dernier jour pour dénoncer, réunion annuelle de bilan à la date de renouvellement")
+    func milestones() {
+        let m = ConventionMilestones.of(startsOn: Self.date(2021, 1, 1), endsOn: Self.date(2021, 12, 31), renewal: .tacit, noticeMonths: 3)
+        #expect(m.map(\.kind) == [.start, .renewalDecision, .annualReview, .end])
+        #expect(m[1].date == Self.date(2021, 10, 1), "notice given on 1 October runs three months to 1 January, the day the renewal would take effect")
+        #expect(m[2].date == Self.date(2021, 12, 31))
+        #expect(ConventionMilestones.of(startsOn: nil, endsOn: Self.date(2021, 12, 31), renewal: Renewal.none, noticeMonths: 3).map(\.kind) == [.end])
+    }
 }
+

@@ -181,6 +181,7 @@ enum APIRoutes {
         CompanyRoutes.register(api)
         SettingsRoutes.register(api)
         GovernanceRoutes.register(api)
+        CommitteeRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

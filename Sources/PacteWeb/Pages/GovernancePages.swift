@@ -25,6 +25,7 @@ enum GovernancePages {
             return comparison(diff, convention: model, viewer: try req.viewer())
         }
         registerVersionForm(convention)
+        registerCommitteeForms(convention)
         registerLifeForms(convention)
         registerDeliberationForm(convention)
     }
@@ -38,6 +39,7 @@ enum GovernancePages {
         var events: [ConventionEventModel]
         var deliberations: [DeliberationModel]
         var versions: [ConventionVersionModel]
+        var committees: [CommitteeOut]
         var names: [UUID: String]
 
         static func load(_ convention: ConventionModel, principal: Principal, on db: any Database) async throws -> View {
@@ -47,6 +49,7 @@ enum GovernancePages {
                         events: try await ConventionLife.history(of: id, on: db),
                         deliberations: try await DeliberationModel.query(on: db).filter(\.$convention.$id == id).sort(\.$sessionDate).all(),
                         versions: try await ConventionVersions.all(of: id, on: db),
+                        committees: try await CommitteeRoutes.committees(of: convention, on: db),
                         names: Dictionary(parties.map { ($0.$organisation.id, $0.organisation.name) }, uniquingKeysWith: { a, _ in a }))
         }
     }
@@ -68,6 +71,10 @@ enum GovernancePages {
             history(view),
             .h2(.id("versions"), .text("Versions et avenants")),
             versions(view, base: base),
+            .h2(.id("comites"), .text("Comités et réunions")),
+            .if(view.canWrite, .div(.class("page-actions"), .a(.class("button"), .href("\(base)/comites/nouveau"), .text("Créer un comité")))),
+            .if(view.committees.isEmpty, .p(.class("muted"), .text("Aucun comité."))),
+            .forEach(view.committees) { committee($0, base: base, canWrite: view.canWrite) },
             .h2(.id("deliberations"), .text("Délibérations")),
             .div(.class("page-actions"),
                  .if(view.canWrite, .a(.class("button"), .href("\(base)/deliberations/nouvelle"), .text("Inscrire une délibération"))),
@@ -127,6 +134,35 @@ enum GovernancePages {
                           Field(name: "de", label: "Comparer", control: .select(options, placeholder: nil)).render(state),
                           Field(name: "a", label: "avec", control: .select(options + [("current", "État actuel")], placeholder: nil)).render(state),
                           .button(.class("button"), .type(.submit), .text("Comparer"))))
+        )
+    }
+
+    static func committee(_ c: CommitteeOut, base: String, canWrite: Bool) -> BodyNode {
+        let colleges = Dictionary(grouping: c.members, by: \.college).sorted { $0.key < $1.key }
+        let weights = CommitteeVoting.weights(present: c.members, equalColleges: c.equalColleges)
+        return .section(
+            .class("card"),
+            .h3(.text("\(c.name) (\(c.kind.label.lowercased()))")),
+            .p(.text(c.equalColleges ? "Les collèges votent à égalité de voix : chaque collège pèse autant, partagé entre ses membres présents."
+                                     : "Une voix par membre présent.")),
+            .ul(.forEach(colleges) { college, members in
+                .li(.strong(.text(college)), .text(" : " + members.map { member in
+                    member.name + (weights[member.name].map { " (\($0) des voix si tous présents)" } ?? "")
+                }.joined(separator: ", ")))
+            }),
+            .if(canWrite, .p(.a(.class("button secondary"), .href("\(base)/comites/\(c.id)/reunions/nouvelle"), .text("Inscrire une réunion"),
+                                .ariaLabel("Inscrire une réunion du comité \(c.name)")))),
+            .forEach(c.meetings) { meeting in
+                .div(.class("meeting"),
+                     .h4(.text("\(FrenchFormat.date(meeting.date))\(meeting.time.map { " à \($0)" } ?? "") — \(meeting.title)")),
+                     .unwrap(meeting.place) { .p(.text("Lieu : \($0)")) },
+                     .unwrap(meeting.agenda) { .p(.text("Ordre du jour : \($0)")) },
+                     .p(.text("Présents : " + (meeting.present.isEmpty ? "—" : meeting.present.joined(separator: ", ")))),
+                     .unwrap(meeting.minutes) { .p(.text("Compte rendu : \($0)")) },
+                     .if(!meeting.decisions.isEmpty, .ul(.forEach(meeting.decisions) { d in
+                         .li(.text("\(d.text) : \(d.adopted ? "adoptée" : "non adoptée") (pour \(d.weightFor), contre \(d.weightAgainst) des voix)"))
+                     })))
+            }
         )
     }
 
@@ -247,6 +283,98 @@ enum GovernancePages {
                                               form: { try await form(req, $0, c) }) {
                 _ = try await ConventionVersions.record(c, summary: summary, approval: approval, approvedOn: approvedOn, signedOn: signedOn,
                                                         actor: try req.requirePrincipal().actor, db: req.db)
+            }
+        }
+    }
+
+    static func registerCommitteeForms(_ convention: any RoutesBuilder) {
+        let committeeFields = [
+            Field(name: "name", label: "Nom du comité", hint: "Par exemple « Comité de pilotage ».", isRequired: true),
+            Field(name: "kind", label: "Nature", control: .select(CommitteeKind.allCases.map { ($0.rawValue, $0.label) }, placeholder: nil), isRequired: true),
+            Field(name: "equalColleges", label: "Collèges à égalité de voix", control: .select([("non", "Non : une voix par membre"), ("oui", "Oui")], placeholder: nil)),
+            Field(name: "members", label: "Membres", control: .textarea(rows: 6),
+                  hint: "Un membre par ligne : « Nom ; collège », par exemple « Département des Ardennes ; Département ».", isRequired: true),
+        ]
+        @Sendable func committeeForm(_ req: Request, _ state: FormState, _ c: ConventionModel) throws -> Page {
+            FormPages.formPage(title: "Créer un comité", crumbs: crumbs(c, "Créer un comité"), state: state, fields: committeeFields,
+                               action: "/conventions/\(c.id!)/comites/nouveau", back: "/conventions/\(c.id!)/gouvernance#comites", viewer: try req.viewer())
+        }
+        convention.get("comites", "nouveau") { req async throws -> Page in
+            try committeeForm(req, FormState(values: ["kind": ["steering"], "equalColleges": ["non"]]), try await Access.writableConvention(req))
+        }
+        convention.post("comites", "nouveau") { req async throws -> Response in
+            let c = try await Access.writableConvention(req)
+            var state = try FormState(request: req)
+            let name = state.required("name", "Nom du comité")
+            let kind = state.choice("kind", CommitteeKind.self, label: "Nature")
+            var members: [CommitteeMember] = []
+            for (index, line) in state["members"].split(whereSeparator: \.isNewline).enumerated() {
+                let parts = line.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    state.errors["members"] = "Ligne \(index + 1) : écrivez « Nom ; collège »."
+                    break
+                }
+                members.append(CommitteeMember(name: parts[0], college: parts[1]))
+            }
+            if members.isEmpty, state.errors["members"] == nil { state.errors["members"] = "Renseignez au moins un membre." }
+            let input = name.map { CommitteeIn(name: $0, kind: kind, equalColleges: state.text("equalColleges") == "oui", members: members) }
+            return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/gouvernance?ok=comite#comites" },
+                                              form: { try committeeForm(req, $0, c) }) {
+                if let input { _ = try await CommitteeRoutes.create(req, c, input) }
+            }
+        }
+
+        let meetingFields = [
+            Field(name: "title", label: "Intitulé", hint: "Par exemple « Réunion annuelle de bilan ».", isRequired: true),
+            Field(name: "date", label: "Date", control: .checked("date"), hint: "jj/mm/aaaa", isRequired: true, short: true),
+            Field(name: "time", label: "Heure", hint: "Par exemple « 14:30 ».", short: true),
+            Field(name: "place", label: "Lieu"),
+            Field(name: "agenda", label: "Ordre du jour", control: .textarea(rows: 3)),
+            Field(name: "present", label: "Présents", control: .textarea(rows: 5), hint: "Un membre du comité par ligne."),
+            Field(name: "minutes", label: "Compte rendu", control: .textarea(rows: 4)),
+            Field(name: "decisions", label: "Décisions", control: .textarea(rows: 4),
+                  hint: "Une décision par ligne : « Texte ; pour : Nom, Nom ; contre : Nom »."),
+        ]
+        @Sendable func meetingForm(_ req: Request, _ state: FormState, _ c: ConventionModel, _ committee: CommitteeModel) throws -> Page {
+            FormPages.formPage(title: "Réunion — \(committee.name)", crumbs: crumbs(c, "Inscrire une réunion"), state: state, fields: meetingFields,
+                               action: "/conventions/\(c.id!)/comites/\(committee.id!)/reunions/nouvelle",
+                               back: "/conventions/\(c.id!)/gouvernance#comites", viewer: try req.viewer(),
+                               intro: "Membres : " + committee.members.map { "\($0.name) (\($0.college))" }.joined(separator: ", ") + ".")
+        }
+        convention.get("comites", ":committeeID", "reunions", "nouvelle") { req async throws -> Page in
+            let c = try await Access.writableConvention(req)
+            let committee = try await CommitteeRoutes.find(req, c)
+            return try meetingForm(req, FormState(values: ["present": [committee.members.map(\.name).joined(separator: "\n")]]), c, committee)
+        }
+        convention.post("comites", ":committeeID", "reunions", "nouvelle") { req async throws -> Response in
+            let c = try await Access.writableConvention(req)
+            let committee = try await CommitteeRoutes.find(req, c)
+            var state = try FormState(request: req)
+            let title = state.required("title", "Intitulé")
+            let date = state.date("date", label: "Date")
+            if date == nil, state.errors["date"] == nil { state.errors["date"] = "Renseignez la date (jj/mm/aaaa)." }
+            let present = state["present"].split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var decisions: [MeetingDecision] = []
+            for (index, line) in state["decisions"].split(whereSeparator: \.isNewline).enumerated() {
+                let parts = line.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let text = parts.first, !text.isEmpty else { continue }
+                var decision = MeetingDecision(text: text)
+                for part in parts.dropFirst() {
+                    let lowered = part.lowercased()
+                    let names = part.split(separator: ":", maxSplits: 1).last.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? []
+                    if lowered.hasPrefix("pour") { decision.votesFor = names } else if lowered.hasPrefix("contre") { decision.votesAgainst = names } else {
+                        state.errors["decisions"] = "Ligne \(index + 1) : « \(part) » : écrivez « pour : … » ou « contre : … »."
+                    }
+                }
+                decisions.append(decision)
+            }
+            let input = title.flatMap { title in date.map {
+                MeetingIn(title: title, date: $0, time: state.text("time"), place: state.text("place"), agenda: state.text("agenda"),
+                          minutes: state.text("minutes"), present: present, decisions: decisions)
+            } }
+            return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/gouvernance?ok=reunion#comites" },
+                                              form: { try meetingForm(req, $0, c, committee) }) {
+                if let input { _ = try await CommitteeRoutes.addMeeting(req, c, committee, input) }
             }
         }
     }

@@ -108,6 +108,7 @@ struct Page: AsyncResponseEncodable, Sendable {
                     .div(
                         .class("user-box"),
                         .span(.text(viewer.email)),
+                        .a(.href("/calendrier"), .text("Mon calendrier")),
                         .if(viewer.isAdmin, .a(.href("/parametres"), .text("Paramètres"))),
                         .form(
                             .action("/deconnexion"), .method(.post),

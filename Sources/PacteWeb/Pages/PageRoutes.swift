@@ -10,6 +10,7 @@ enum PageRoutes {
     static func register(on app: Application) {
         StaticAssets.register(on: app.routes)
         SignInPages.register(on: app.routes)
+        let pagesWithoutSession = app.routes
         let pages = app.routes.grouped(SignedInOnly())
 
         pages.get { req async throws -> Page in
@@ -58,6 +59,7 @@ enum PageRoutes {
         GovernancePages.register(convention)
         CompanyForms.register(pages)
         AidRegister.register(on: pages)
+        CalendarPages.register(pages: pages, open: pagesWithoutSession)
         ExecutionPages.register(on: pages)
     }
 }
@@ -88,6 +90,8 @@ enum Notices {
             "fin": "Fin de la convention ou retrait enregistré.",
             "deliberation": "Délibération inscrite.",
             "version": "Version enregistrée.",
+            "comite": "Comité créé.",
+            "reunion": "Réunion inscrite.",
             "engagement": "Fonds engagés.",
             "engagement-libere": "Engagement libéré.",
             "prestation": "Prestation prescrite (devis enregistré).",

@@ -77,6 +77,18 @@ enum PageQueries {
                 deadlines.append(Deadline(date: date, label: label, conventionID: id, conventionTitle: convention.title))
             }
         }
+        // Meetings and effective endings are reminders too.
+        let ids = try conventions.map { try $0.requireID() }
+        let titles = Dictionary(uniqueKeysWithValues: conventions.map { ($0.id!, $0.title) })
+        for meeting in try await MeetingModel.query(on: db).filter(\.$convention.$id ~~ ids).filter(\.$date >= today).with(\.$committee).all() {
+            deadlines.append(Deadline(date: meeting.date, label: "Réunion : \(meeting.committee.name) — \(meeting.title)",
+                                      conventionID: meeting.$convention.id, conventionTitle: titles[meeting.$convention.id] ?? ""))
+        }
+        for event in try await ConventionEventModel.query(on: db).filter(\.$convention.$id ~~ ids).filter(\.$effectiveOn >= today).all()
+            where event.kind == "ending" || event.kind == "withdrawal" {
+            deadlines.append(Deadline(date: event.effectiveOn!, label: event.kind == "ending" ? "Fin effective de la convention" : "Retrait effectif d'un partenaire",
+                                      conventionID: event.$convention.id, conventionTitle: titles[event.$convention.id] ?? ""))
+        }
         deadlines.sort { ($0.date, $0.conventionTitle) < ($1.date, $1.conventionTitle) }
         return Dashboard(conventions: summaries, deadlines: Array(deadlines.prefix(10)), today: today)
     }
