@@ -30,6 +30,7 @@ public enum PacteMigrations {
             M021CreateGovernance(),
             M022CreateConventionVersions(),
             M023CreateCommitteesAndCalendars(),
+            M024CreateRemindersSent(),
         ]
     }
 }

@@ -117,3 +117,39 @@ struct M023CreateCommitteesAndCalendars: AsyncMigration {
         try await db.schema(CommitteeModel.schema).delete()
     }
 }
+
+/// A reminder already sent to a user, so that running the reminders twice sends nothing twice.
+public final class ReminderSentModel: Model, @unchecked Sendable {
+    public static let schema = "reminders_sent"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "user_id") public var user: UserModel
+    /// The item and the offset (`meeting-…@pacte#7`).
+    @Field(key: "reminder_key") public var reminderKey: String
+    @Field(key: "sent_on") public var sentOn: CivilDate
+
+    public init() {}
+
+    public init(id: UUID? = nil, userID: UUID, reminderKey: String, sentOn: CivilDate) {
+        self.id = id
+        self.$user.id = userID
+        self.reminderKey = reminderKey
+        self.sentOn = sentOn
+    }
+}
+
+struct M024CreateRemindersSent: AsyncMigration {
+    var name: String { "024_CreateRemindersSent" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ReminderSentModel.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(UserModel.schema, .id, onDelete: .cascade))
+            .field("reminder_key", .string, .required)
+            .field("sent_on", .string, .required)
+            .unique(on: "user_id", "reminder_key")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(ReminderSentModel.schema).delete()
+    }
+}
