@@ -263,6 +263,7 @@ struct BrowserTests {
                 }
                 if let party = try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == id).first() {
                     paths.append("/conventions/\(id)/parties/\(try party.requireID())/modifier")
+                    paths.append("/conventions/\(id)/parties/\(try party.requireID())/signer")
                 }
                 // Two action sheets per convention, with their forms: the sheets share one template.
                 for action in try await ActionModel.query(on: app.db).filter(\.$convention.$id == id).sort(\.$position).limit(2).all() {

@@ -164,3 +164,35 @@ struct VersionTests {
         }
     }
 }
+
+@Suite("Signatures : chaque partie signataire, avec sa date ; la dernière rend la convention signée")
+struct SignatureTests {
+    @Test("Deux signataires : la convention reste en projet après la première signature, signée à la date de la seconde", arguments: Engine.available)
+    func eachSignatory(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let token = try await app.token("agent.sezanne.ccim@demo.pacte.fr")
+            let created = try await app.call(.POST, "/api/v1/conventions", token: token, json: #"{"title":"Convention d'essai des signatures"}"#)
+            let id = try #require((try json(created) as? [String: Any])?["id"] as? String)
+            let api = "/api/v1/conventions/\(id)"
+            let ville = try #require(try await OrganisationModel.query(on: app.db).filter(\.$name == "Ville de Sézanne").first()?.id)
+            let region = try #require(try await OrganisationModel.query(on: app.db).filter(\.$name == "Région Grand Est").first()?.id)
+            #expect(try await app.call(.POST, api + "/parties", token: token, json: #"{"organisationID":"\#(ville)","roles":["signatory","funder"]}"#).status == .created)
+            #expect(try await app.call(.POST, api + "/parties", token: token, json: #"{"organisationID":"\#(region)","roles":["funder"]}"#).status == .created)
+            let parties = try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == UUID(uuidString: id)!).all()
+            let signatories = parties.filter { $0.roles.contains(.signatory) }
+            #expect(signatories.count == 2)
+            let funderOnly = try #require(parties.first { !$0.roles.contains(.signatory) })
+            #expect(try await app.call(.POST, api + "/parties/\(funderOnly.id!)/signature", token: token, json: #"{"date":"2021-01-10"}"#).status == .unprocessableEntity)
+
+            #expect(try await app.call(.POST, api + "/parties/\(signatories[0].id!)/signature", token: token, json: #"{"date":"2021-01-10"}"#).status == .ok)
+            #expect(try await ConventionModel.find(UUID(uuidString: id), on: app.db)?.status == .draft)
+            #expect(try await app.call(.POST, api + "/parties/\(signatories[0].id!)/signature", token: token, json: #"{"date":"2021-01-11"}"#).status == .conflict)
+            #expect(try await app.call(.POST, api + "/parties/\(signatories[1].id!)/signature", token: token, json: #"{"date":"2021-01-20"}"#).status == .ok)
+            let convention = try #require(try await ConventionModel.find(UUID(uuidString: id), on: app.db))
+            let twentieth = try CivilDate(year: 2021, month: 1, day: 20)
+            #expect(convention.status == .signed && convention.signedOn == twentieth)
+            let page = try await app.call(.GET, "/conventions/\(id)/gouvernance", token: token).body.string
+            #expect(page.contains("signée le 10/01/2021") && page.contains("signée le 20/01/2021"))
+        }
+    }
+}

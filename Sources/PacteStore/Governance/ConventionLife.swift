@@ -54,6 +54,29 @@ public enum ConventionLife {
                          convention: convention, actor: actor, tx: tx)
     }
 
+    /// Records one signatory's signature; the last signature makes a draft or approved convention
+    /// signed, on the day of that signature.
+    public static func sign(_ convention: ConventionModel, party: ConventionPartyModel, on date: CivilDate, actor: Actor,
+                            db: any Database) async throws {
+        guard party.roles.contains(.signatory) else {
+            throw StoreError.invalid(field: "partyID", message: "Cette partie n'est pas signataire de la convention.")
+        }
+        guard party.signedOn == nil else { throw StoreError.conflict("Cette partie a déjà signé la convention.") }
+        try await Store.write(on: db) { tx in
+            try await Audited.update(party, "party", conventionID: convention.id, actor: actor, on: tx) { $0.signedOn = date }
+            let signatories = try await ConventionPartyModel.query(on: tx).filter(\.$convention.$id == convention.requireID()).all()
+                .filter { $0.roles.contains(.signatory) }
+            let allSigned = signatories.allSatisfy { $0.id == party.id || $0.signedOn != nil }
+            if allSigned, convention.status == .draft || convention.status == .underApproval {
+                let last = signatories.compactMap { $0.id == party.id ? date : $0.signedOn }.max() ?? date
+                try await move(convention, to: .signed, on: last, reason: "signée par toutes les parties signataires", actor: actor, inside: tx)
+                if convention.signedOn != last {
+                    try await Audited.update(convention, "convention", conventionID: convention.id, actor: actor, on: tx) { $0.signedOn = last }
+                }
+            }
+        }
+    }
+
     /// Renews a convention in force until `newEnd` (express renewal decided, or tacit renewal run).
     public static func renew(_ convention: ConventionModel, until newEnd: CivilDate, on date: CivilDate, reason: String?,
                              actor: Actor, db: any Database) async throws {

@@ -31,6 +31,7 @@ public enum PacteMigrations {
             M022CreateConventionVersions(),
             M023CreateCommitteesAndCalendars(),
             M024CreateRemindersSent(),
+            M025AddPartySignatures(),
         ]
     }
 }

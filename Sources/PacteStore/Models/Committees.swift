@@ -153,3 +153,13 @@ struct M024CreateRemindersSent: AsyncMigration {
         try await db.schema(ReminderSentModel.schema).delete()
     }
 }
+
+struct M025AddPartySignatures: AsyncMigration {
+    var name: String { "025_AddPartySignatures" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ConventionPartyModel.schema).field("signed_on", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(ConventionPartyModel.schema).deleteField("signed_on").update()
+    }
+}

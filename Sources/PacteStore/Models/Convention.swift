@@ -56,6 +56,8 @@ public final class ConventionPartyModel: Model, @unchecked Sendable {
     @OptionalParent(key: "representative_id") public var representative: PersonModel?
     /// How the convention names the party (`la CCIM`).
     @OptionalField(key: "designation") public var designation: String?
+    /// The day this signatory signed.
+    @OptionalField(key: "signed_on") public var signedOn: CivilDate?
 
     public init() {}
 

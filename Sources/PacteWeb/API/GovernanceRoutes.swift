@@ -130,6 +130,11 @@ public struct ConventionEventOut: Documented {
     }
 }
 
+public struct SignatureIn: Documented {
+    public var date: CivilDate
+    public static var example: SignatureIn { SignatureIn(date: try! CivilDate(year: 2020, month: 11, day: 27)) }
+}
+
 public struct StatusMoveIn: Documented {
     public var status: ConventionStatus
     public var date: CivilDate?
@@ -232,6 +237,14 @@ enum GovernanceRoutes {
             let convention = try await Access.writableConvention(req)
             let input = try req.content.decode(StatusMoveIn.self)
             try await ConventionLife.move(convention, to: input.status, on: input.date ?? .today(), reason: input.reason,
+                                          actor: try req.requirePrincipal().actor, db: req.db)
+            return try await ConventionLife.history(of: try convention.requireID(), on: req.db).map(ConventionEventOut.init)
+        }
+        api.on(.POST, base + ["parties", ":partyID", "signature"], summary: "Enregistrer la signature d'une partie signataire (la dernière rend la convention signée)",
+               tag: "Gouvernance", request: SignatureIn.example, response: [ConventionEventOut.example]) { req in
+            let convention = try await Access.writableConvention(req)
+            let party = try await ConventionRoutes.findParty(req, convention)
+            try await ConventionLife.sign(convention, party: party, on: try req.content.decode(SignatureIn.self).date,
                                           actor: try req.requirePrincipal().actor, db: req.db)
             return try await ConventionLife.history(of: try convention.requireID(), on: req.db).map(ConventionEventOut.init)
         }

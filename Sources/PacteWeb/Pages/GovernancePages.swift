@@ -41,6 +41,7 @@ enum GovernancePages {
         var versions: [ConventionVersionModel]
         var committees: [CommitteeOut]
         var names: [UUID: String]
+        var signatories: [ConventionPartyModel]
 
         static func load(_ convention: ConventionModel, principal: Principal, on db: any Database) async throws -> View {
             let id = try convention.requireID()
@@ -50,7 +51,8 @@ enum GovernancePages {
                         deliberations: try await DeliberationModel.query(on: db).filter(\.$convention.$id == id).sort(\.$sessionDate).all(),
                         versions: try await ConventionVersions.all(of: id, on: db),
                         committees: try await CommitteeRoutes.committees(of: convention, on: db),
-                        names: Dictionary(parties.map { ($0.$organisation.id, $0.organisation.name) }, uniquingKeysWith: { a, _ in a }))
+                        names: Dictionary(parties.map { ($0.$organisation.id, $0.organisation.name) }, uniquingKeysWith: { a, _ in a }),
+                        signatories: parties.filter { $0.roles.contains(.signatory) }.sorted { $0.organisation.name < $1.organisation.name })
         }
     }
 
@@ -58,8 +60,9 @@ enum GovernancePages {
         let c = view.convention
         let base = "/conventions/\(view.id)"
         let content: BodyNode = .group(
-            .h1(.text("Vie et gouvernance — \(c.title)")),
-            .p(.class("lead"), UI.statusBadge(c.status), .text(" " + dates(c))),
+            .h1(.text("Vie et gouvernance")),
+            .p(.class("lead"), .text(c.title)),
+            .p(UI.statusBadge(c.status), .text(" " + dates(c))),
             .unwrap(notice) { .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(renewalReminder(c)) { .p(.class("notice warning"), .text($0)) },
             .div(.class("page-actions"),
@@ -67,6 +70,8 @@ enum GovernancePages {
                  .if(view.canWrite && c.status == .inForce, .a(.class("button secondary"), .href("\(base)/reconduction"), .text("Reconduire"))),
                  .if(view.canWrite && c.status.next.contains(.terminated), .a(.class("button secondary"), .href("\(base)/fin"), .text("Résilier ou retirer un partenaire"))),
                  .a(.class("button secondary"), .href(base), .text("Retour à la convention"))),
+            .h2(.id("signatures"), .text("Signatures")),
+            signatures(view, base: base),
             .h2(.id("histoire"), .text("Histoire")),
             history(view),
             .h2(.id("versions"), .text("Versions et avenants")),
@@ -102,6 +107,23 @@ enum GovernancePages {
         let milestones = ConventionMilestones.of(startsOn: c.startsOn, endsOn: end, renewal: c.renewal, noticeMonths: c.noticeMonths)
         guard let decision = milestones.first(where: { $0.kind == .renewalDecision }) else { return nil }
         return "\(decision.label) : le \(FrenchFormat.date(decision.date)) (échéance le \(FrenchFormat.date(end)))."
+    }
+
+    static func signatures(_ view: View, base: String) -> BodyNode {
+        guard !view.signatories.isEmpty else { return .p(.class("muted"), .text("Aucune partie signataire.")) }
+        let rows: [Node<HTML.TableContext>] = view.signatories.map { party in
+            .tr(.th(.attribute(named: "scope", value: "row"), .text(party.organisation.name)),
+                .td(.text(party.signedOn.map { "signée le \(FrenchFormat.date($0))" } ?? "à signer")),
+                .td(.if(view.canWrite && party.signedOn == nil,
+                        .a(.href("\(base)/parties/\(party.id!)/signer"), .text("Enregistrer sa signature"),
+                           .ariaLabel("Enregistrer la signature de \(party.organisation.name)")))))
+        }
+        return .div(.class("table-wrap"), .table(
+            .caption(.text("Signature de chaque partie signataire")),
+            .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Partie")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Signature")),
+                       .th(.attribute(named: "scope", value: "col"), .text("Enregistrer")))),
+            .tbody(.group(rows))))
     }
 
     static func versions(_ view: View, base: String) -> BodyNode {
@@ -387,6 +409,31 @@ enum GovernancePages {
     }
 
     static func registerLifeForms(_ convention: any RoutesBuilder) {
+        @Sendable func signatureForm(_ req: Request, _ state: FormState, _ c: ConventionModel, _ party: ConventionPartyModel) async throws -> Page {
+            let organisation = try await party.$organisation.get(on: req.db)
+            return FormPages.formPage(title: "Signature de \(organisation.name)", crumbs: crumbs(c, "Signature"), state: state,
+                                      fields: [Field(name: "date", label: "Date de signature", control: .checked("date"), hint: "jj/mm/aaaa",
+                                                     isRequired: true, short: true)],
+                                      action: "/conventions/\(c.id!)/parties/\(party.id!)/signer", back: "/conventions/\(c.id!)/gouvernance#signatures",
+                                      viewer: try req.viewer(),
+                                      intro: "La dernière signature rend la convention « Signée » à sa date.")
+        }
+        convention.get("parties", ":partyID", "signer") { req async throws -> Page in
+            let c = try await Access.writableConvention(req)
+            return try await signatureForm(req, FormState(values: ["date": [FrenchFormat.date(.today())]]), c, try await ConventionRoutes.findParty(req, c))
+        }
+        convention.post("parties", ":partyID", "signer") { req async throws -> Response in
+            let c = try await Access.writableConvention(req)
+            let party = try await ConventionRoutes.findParty(req, c)
+            var state = try FormState(request: req)
+            let date = state.date("date", label: "Date de signature")
+            if date == nil, state.errors["date"] == nil { state.errors["date"] = "Renseignez la date (jj/mm/aaaa)." }
+            return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/gouvernance?ok=signature#signatures" },
+                                              form: { try await signatureForm(req, $0, c, party) }) {
+                if let date { try await ConventionLife.sign(c, party: party, on: date, actor: try req.requirePrincipal().actor, db: req.db) }
+            }
+        }
+
         @Sendable func statusForm(_ req: Request, _ state: FormState, _ c: ConventionModel) throws -> Page {
             let fields = [
                 Field(name: "status", label: "Nouvelle étape", control: .select(c.status.next.map { ($0.rawValue, $0.label) }, placeholder: "Choisir…"),

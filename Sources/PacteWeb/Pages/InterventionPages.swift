@@ -171,8 +171,9 @@ enum InterventionPages {
     static func page(_ view: ExecutionView, viewer: Viewer, notice: String?) -> Page {
         let base = "/conventions/\(view.id)"
         let content: BodyNode = .group(
-            .h1(.text("Exécution — \(view.convention.title)")),
-            .p(.class("lead"), .text("Les prestations rendues aux entreprises, les fonds engagés sur les enveloppes et le tableau de suivi mensuel.")),
+            .h1(.text("Exécution")),
+            .p(.class("lead"), .text(view.convention.title)),
+            .p(.text("Les prestations rendues aux entreprises, les fonds engagés sur les enveloppes et le tableau de suivi mensuel.")),
             .unwrap(notice) { .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .div(.class("page-actions"),
                  .if(view.canWrite, .group(

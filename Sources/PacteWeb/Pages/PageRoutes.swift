@@ -91,6 +91,7 @@ enum Notices {
             "deliberation": "Délibération inscrite.",
             "version": "Version enregistrée.",
             "comite": "Comité créé.",
+            "signature": "Signature enregistrée.",
             "reunion": "Réunion inscrite.",
             "engagement": "Fonds engagés.",
             "engagement-libere": "Engagement libéré.",
