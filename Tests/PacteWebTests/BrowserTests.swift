@@ -257,7 +257,8 @@ struct BrowserTests {
                           "/conventions/\(id)/execution", "/conventions/\(id)/enveloppes/nouvelle", "/conventions/\(id)/prestations/nouvelle",
                           "/conventions/\(id)/engagements/nouveau", "/conventions/\(id)/gouvernance", "/conventions/\(id)/etape",
                           "/conventions/\(id)/reconduction", "/conventions/\(id)/fin", "/conventions/\(id)/deliberations/nouvelle",
-                          "/conventions/\(id)/versions/nouvelle", "/conventions/\(id)/versions?a=current", "/conventions/\(id)/comites/nouveau"]
+                          "/conventions/\(id)/versions/nouvelle", "/conventions/\(id)/versions?a=current", "/conventions/\(id)/comites/nouveau",
+                          "/conventions/\(id)/releves"]
                 if let article = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == id).first() {
                     paths.append("/conventions/\(id)/articles/\(try article.requireID())/modifier")
                 }

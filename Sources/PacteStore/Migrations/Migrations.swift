@@ -32,6 +32,7 @@ public enum PacteMigrations {
             M023CreateCommitteesAndCalendars(),
             M024CreateRemindersSent(),
             M025AddPartySignatures(),
+            M026CreateRevenueOrders(),
         ]
     }
 }

@@ -182,6 +182,7 @@ enum APIRoutes {
         SettingsRoutes.register(api)
         GovernanceRoutes.register(api)
         CommitteeRoutes.register(api)
+        StatementRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

@@ -57,6 +57,7 @@ enum PageRoutes {
         FormPages.register(pages)
         InterventionPages.register(convention)
         GovernancePages.register(convention)
+        StatementPages.register(convention)
         CompanyForms.register(pages)
         AidRegister.register(on: pages)
         CalendarPages.register(pages: pages, open: pagesWithoutSession)
@@ -92,6 +93,8 @@ enum Notices {
             "version": "Version enregistrée.",
             "comite": "Comité créé.",
             "signature": "Signature enregistrée.",
+            "titres": "Titres de recettes émis.",
+            "paiement": "Paiement enregistré.",
             "reunion": "Réunion inscrite.",
             "engagement": "Fonds engagés.",
             "engagement-libere": "Engagement libéré.",
