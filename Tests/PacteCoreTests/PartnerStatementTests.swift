@@ -22,3 +22,26 @@ struct PartnerStatementTests {
         #expect(argonne.toCollect == Money(cents: 51_830))
     }
 }
+
+@Suite("Indicateurs : objectif en nombre ou en part, au prorata de la période écoulée")
+struct IndicatorTests {
+    @Test("PROTECT'EAU (seed 003) : 5 sites diagnostiqués dont 3 régularisés est dans l'objectif de 60 % ; avec 2, en retard")
+    func protectEau() throws {
+        let diagnosed = Quantity(5)
+        let onTarget = IndicatorRules.assess(.shareAtLeast(.percent(60)), value: Quantity(3), base: diagnosed)
+        #expect(onTarget.status == .onTrack)
+        #expect(onTarget.achieved == (try Fraction(3, 5)))
+        #expect(IndicatorRules.assess(.shareAtLeast(.percent(60)), value: Quantity(2), base: diagnosed).status == .behind)
+        #expect(IndicatorRules.assess(.atLeast(Quantity(5)), value: diagnosed, base: nil).status == .onTrack)
+        #expect(IndicatorRules.assess(.atLeast(Quantity(5)), value: Quantity(4), base: nil).status == .behind)
+    }
+
+    @Test("En cours d'année, l'objectif se lit au prorata : 3 sites à mi-année sur 5 par an, c'est dans l'objectif")
+    func proRata() throws {
+        let half = try Fraction(1, 2)
+        #expect(IndicatorRules.assess(.atLeast(Quantity(5)), value: Quantity(3), base: nil, elapsed: half).status == .onTrack)
+        #expect(IndicatorRules.assess(.atLeast(Quantity(5)), value: Quantity(2), base: nil, elapsed: half).status == .behind)
+        #expect(IndicatorRules.assess(.atLeast(Quantity(5)), value: nil, base: nil).status == .notMeasured)
+        #expect(IndicatorRules.assess(.shareAtLeast(.percent(60)), value: Quantity(0), base: Quantity(0)).status == .notMeasured, "no base, no share")
+    }
+}

@@ -33,6 +33,7 @@ public enum PacteMigrations {
             M024CreateRemindersSent(),
             M025AddPartySignatures(),
             M026CreateRevenueOrders(),
+            M027IndicatorGoalsAndMeasurements(),
         ]
     }
 }

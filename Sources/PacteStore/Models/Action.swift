@@ -223,6 +223,11 @@ public final class IndicatorModel: Model, @unchecked Sendable {
     @OptionalField(key: "measured") public var measuredText: String?
     @OptionalField(key: "unit") public var unit: String?
     @OptionalField(key: "year") public var year: Int?
+    /// A share goal: this indicator over its base indicator must reach the rate (`60 %`).
+    @OptionalField(key: "goal_rate") public var goalRate: Rate?
+    @OptionalField(key: "base_indicator_id") public var baseIndicatorID: UUID?
+    /// Measured from execution rather than by hand: `servicesDelivered`, `companiesHelped`, `amountCommitted`.
+    @OptionalField(key: "auto_source") public var autoSource: IndicatorSource?
 
     public init() {}
 

@@ -183,6 +183,7 @@ enum APIRoutes {
         GovernanceRoutes.register(api)
         CommitteeRoutes.register(api)
         StatementRoutes.register(api)
+        IndicatorRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

@@ -59,6 +59,7 @@ enum ActionPage {
                 .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Prix unitaire")),
                 .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Montant")),
                 .th(.attribute(named: "scope", value: "col"), .text("Année")),
+                .th(.attribute(named: "scope", value: "col"), .text("Statut")),
                 .if(view.canWrite, .th(.attribute(named: "scope", value: "col"), .text("Gérer")))
             )),
             .tbody(.forEach(view.lines) { row in
@@ -143,15 +144,24 @@ enum ActionPage {
                 .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Mesuré")),
                 .th(.attribute(named: "scope", value: "col"), .text("Unité")),
                 .th(.attribute(named: "scope", value: "col"), .text("Année")),
+                .th(.attribute(named: "scope", value: "col"), .text("Statut")),
                 .if(view.canWrite, .th(.attribute(named: "scope", value: "col"), .text("Gérer")))
             )),
             .tbody(.forEach(view.indicators.indices) { index in
                 let i = view.indicators[index]
+                let reading = view.readings[i.id]
+                let measured = (reading?.value ?? i.measured).map { FrenchFormat.decimal($0.value) } ?? "—"
+                let source = [reading?.measuredOn.map { "au \(FrenchFormat.date($0))" }, reading?.source].compactMap { $0 }.joined(separator: ", ")
+                let target: String = switch reading?.goal {
+                case .shareAtLeast(let rate)?: "au moins \(FrenchFormat.percent(rate))"
+                default: i.target.map { FrenchFormat.decimal($0.value) } ?? "—"
+                }
                 return .tr(.th(.attribute(named: "scope", value: "row"), .text(i.label)),
-                           .td(.class("num"), .text(i.target.map { FrenchFormat.decimal($0.value) } ?? "—")),
-                           .td(.class("num"), .text(i.measured.map { FrenchFormat.decimal($0.value) } ?? "—")),
+                           .td(.class("num"), .text(target)),
+                           .td(.class("num"), .text(measured), .if(!source.isEmpty, .div(.class("muted"), .text(source)))),
                            .td(.text(i.unit ?? "—")),
                            .td(.text(i.year.map(String.init) ?? "—")),
+                           .td(.text(reading?.assessment.status.label ?? "non mesuré")),
                            .if(view.canWrite, .td(rowControls(edit: "\(base)/indicateurs/\(i.id)/modifier", delete: "\(base)/indicateurs/\(i.id)/supprimer",
                                                               name: "l'indicateur « \(i.label) »", csrf: csrf))))
             })

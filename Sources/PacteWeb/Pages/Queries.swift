@@ -231,6 +231,8 @@ enum PageQueries {
         var lines: [LineRow]
         var shares: [ShareRow]
         var indicators: [(id: UUID, label: String, target: Quantity?, measured: Quantity?, unit: String?, year: Int?)]
+        /// Each indicator's value and status today.
+        var readings: [UUID: IndicatorReadings.Reading]
         var result: ActionResult?
         var funders: [Funder]
         var canWrite: Bool
@@ -272,6 +274,7 @@ enum PageQueries {
             indicators: try indicators.map {
                 (try $0.requireID(), $0.label, try StoredFraction.quantity($0.targetText), try StoredFraction.quantity($0.measuredText), $0.unit, $0.year)
             },
+            readings: try await IndicatorReadings.read(action: action, on: .today(), db: db),
             result: position.flatMap { evaluation.actions.indices.contains($0) ? evaluation.actions[$0] : nil },
             funders: evaluation.plan.funders,
             canWrite: try await Access.canWrite(principal, conventionID: conventionID, on: db))

@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+@testable import PacteWeb
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Indicateurs : mesures datées avec leur source, objectif en part d'un autre indicateur, valeurs calculées")
+struct IndicatorAPITests {
+    @Test("PROTECT'EAU (seed 003) par l'API : 5 diagnostiqués dont 3 régularisés dans l'objectif, 2 en retard ; prestations réalisées calculées",
+          arguments: Engine.available)
+    func protectEau(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let dijon = try await app.conventionID(titled: "seed 003")
+            let indicators = try await IndicatorModel.query(on: app.db).with(\.$action).all().filter { $0.action.$convention.id == dijon }
+            let diagnosed = try #require(indicators.first { $0.label == "Sites diagnostiqués" })
+            let regularised = try #require(indicators.first { $0.label == "Sites diagnostiqués régularisés" })
+            let base = "/api/v1/conventions/\(dijon)/actions/\(diagnosed.$action.id)"
+            let goal = try await app.call(.PUT, base + "/indicators/\(regularised.id!)/goal", token: admin,
+                                          json: #"{"rate":"60 %","baseIndicatorID":"\#(diagnosed.id!)"}"#)
+            #expect(goal.status == .ok, "\(goal.body.string)")
+            func measure(_ indicator: IndicatorModel, _ value: String, on date: String) async throws {
+                let response = try await app.call(.POST, base + "/indicators/\(indicator.id!)/measurements", token: admin,
+                                                  json: #"{"measuredOn":"\#(date)","value":"\#(value)","source":"rapport PROTECT'EAU"}"#)
+                #expect(response.status == .created, "\(response.body.string)")
+            }
+            try await measure(diagnosed, "5", on: "2022-12-15")
+            try await measure(regularised, "3", on: "2022-12-15")
+            func status(on date: String) async throws -> String? {
+                let readings = try #require(try json(try await app.call(.GET, base + "/indicator-readings?on=\(date)", token: admin)) as? [[String: Any]])
+                return readings.first { $0["indicatorID"] as? String == regularised.id!.uuidString }?["status"] as? String
+            }
+            #expect(try await status(on: "2022-12-31") == "onTrack")
+            try await measure(regularised, "2", on: "2023-01-10")
+            #expect(try await status(on: "2023-01-31") == "behind", "the latest measurement counts")
+            #expect(try await status(on: "2022-12-31") == "onTrack", "a reading at an earlier date ignores later measurements")
+            #expect(try await status(on: "2022-01-01") == "notMeasured")
+
+            let page = try await app.call(.GET, "/conventions/\(dijon)/actions/\(diagnosed.$action.id)", token: admin).body.string
+            #expect(page.contains("au moins \(FrenchFormat.percent(.percent(60)))") && page.contains("en retard"))
+
+            // An indicator measured from execution cannot be typed in.
+            #expect(try await app.call(.PUT, base + "/indicators/\(diagnosed.id!)/goal", token: admin, json: #"{"autoSource":"servicesDelivered"}"#).status == .ok)
+            let typed = try await app.call(.POST, base + "/indicators/\(diagnosed.id!)/measurements", token: admin,
+                                           json: #"{"measuredOn":"2023-02-01","value":"4"}"#)
+            #expect(typed.status == .conflict)
+            let readings = try #require(try json(try await app.call(.GET, base + "/indicator-readings", token: admin)) as? [[String: Any]])
+            #expect(readings.first { $0["indicatorID"] as? String == diagnosed.id!.uuidString }?["value"] as? String == "0", "no service delivered yet")
+        }
+    }
+}
