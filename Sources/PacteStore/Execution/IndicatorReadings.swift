@@ -135,3 +135,13 @@ public enum IndicatorReadings {
         return (try? Fraction(Int64(start.days(until: date) + 1), Int64(start.days(until: end) + 1))) ?? .one
     }
 }
+
+struct M028AddOrganisationSiret: AsyncMigration {
+    var name: String { "028_AddOrganisationSiret" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(OrganisationModel.schema).field("siret", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(OrganisationModel.schema).deleteField("siret").update()
+    }
+}

@@ -34,6 +34,7 @@ public enum PacteMigrations {
             M025AddPartySignatures(),
             M026CreateRevenueOrders(),
             M027IndicatorGoalsAndMeasurements(),
+            M028AddOrganisationSiret(),
         ]
     }
 }

@@ -10,6 +10,8 @@ public final class OrganisationModel: Model, @unchecked Sendable {
     @OptionalField(key: "short_name") public var shortName: String?
     @Field(key: "kind") public var kind: OrganisationKind
     @OptionalField(key: "siren") public var siren: Siren?
+    /// The head office's SIRET, which open-data schemas ask for (SCDL « Subventions »).
+    @OptionalField(key: "siret") public var siret: Siret?
     @OptionalField(key: "address") public var address: String?
     @OptionalField(key: "population") public var population: Int64?
     @OptionalField(key: "population_year") public var populationYear: Int?

@@ -15,6 +15,7 @@ public struct OrganisationOut: Documented {
     public var kind: OrganisationKind
     public var kindLabel: String
     public var siren: Siren?
+    public var siret: Siret?
     public var address: String?
     public var population: Int64?
     public var populationYear: Int?
@@ -22,7 +23,7 @@ public struct OrganisationOut: Documented {
 
     init(_ m: OrganisationModel) throws {
         id = try m.requireID(); name = m.name; shortName = m.shortName; kind = m.kind; kindLabel = m.kind.label
-        siren = m.siren; address = m.address; population = m.population; populationYear = m.populationYear; isDemo = m.isDemo
+        siren = m.siren; siret = m.siret; address = m.address; population = m.population; populationYear = m.populationYear; isDemo = m.isDemo
     }
 
     public static var example: OrganisationOut {
@@ -37,12 +38,14 @@ public struct OrganisationIn: Documented {
     public var shortName: String?
     public var kind: OrganisationKind?
     public var siren: Siren?
+    /// The head office's SIRET; its first nine digits must be the SIREN.
+    public var siret: Siret?
     public var address: String?
     public var population: Int64?
     public var populationYear: Int?
 
     public static var example: OrganisationIn {
-        OrganisationIn(name: "Ville de Sézanne", shortName: "Ville", kind: .commune, siren: try? Siren("215104985"),
+        OrganisationIn(name: "Ville de Sézanne", shortName: "Ville", kind: .commune, siren: try? Siren("215104985"), siret: nil,
                        address: "7 place de l'hôtel de ville", population: 4800, populationYear: 2025)
     }
 
@@ -51,6 +54,13 @@ public struct OrganisationIn: Documented {
         if let shortName { m.shortName = shortName }
         if let kind { m.kind = kind }
         if let siren { m.siren = siren }
+        if let siret {
+            guard m.siren == nil || m.siren == siret.siren else {
+                throw Problem.invalid("siret", "Le SIRET \(siret) n'appartient pas au SIREN \(m.siren!) de l'organisation.")
+            }
+            m.siret = siret
+            m.siren = siret.siren
+        }
         if let address { m.address = address }
         if let population {
             guard population >= 0 else { throw Problem.invalid("population", "La population ne peut pas être négative.") }

@@ -60,6 +60,7 @@ enum PageRoutes {
         StatementPages.register(convention)
         CompanyForms.register(pages)
         AidRegister.register(on: pages)
+        ScdlSubventions.register(on: pages)
         CalendarPages.register(pages: pages, open: pagesWithoutSession)
         ExecutionPages.register(on: pages)
     }
