@@ -35,6 +35,7 @@ public enum PacteMigrations {
             M026CreateRevenueOrders(),
             M027IndicatorGoalsAndMeasurements(),
             M028AddOrganisationSiret(),
+            M029CreateAnnualReviews(),
         ]
     }
 }

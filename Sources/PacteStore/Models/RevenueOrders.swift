@@ -112,3 +112,40 @@ public enum RevenueOrders {
         }
     }
 }
+
+/// The qualitative notes of a convention's annual review for one year.
+public final class AnnualReviewModel: Model, @unchecked Sendable {
+    public static let schema = "annual_reviews"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "convention_id") public var convention: ConventionModel
+    @Field(key: "year") public var year: Int
+    @Field(key: "notes") public var notes: String
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, conventionID: UUID, year: Int, notes: String) {
+        self.id = id
+        self.$convention.id = conventionID
+        self.year = year
+        self.notes = notes
+    }
+}
+
+struct M029CreateAnnualReviews: AsyncMigration {
+    var name: String { "029_CreateAnnualReviews" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(AnnualReviewModel.schema)
+            .id()
+            .field("convention_id", .uuid, .required, .references(ConventionModel.schema, .id, onDelete: .cascade))
+            .field("year", .int, .required)
+            .field("notes", .string, .required)
+            .field("updated_at", .datetime)
+            .unique(on: "convention_id", "year")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(AnnualReviewModel.schema).delete()
+    }
+}

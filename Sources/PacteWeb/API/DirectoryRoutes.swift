@@ -184,6 +184,7 @@ enum APIRoutes {
         CommitteeRoutes.register(api)
         StatementRoutes.register(api)
         IndicatorRoutes.register(api)
+        AnnualReviewRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

@@ -24,7 +24,8 @@ enum ConventionPage {
                 .a(.class("button secondary"), .href("\(base)/convention.pdf"), .text("Télécharger en PDF")),
                 .a(.class("button secondary"), .href("\(base)/execution"), .text("Exécution et suivi")),
                 .a(.class("button secondary"), .href("\(base)/gouvernance"), .text("Vie et gouvernance")),
-                .a(.class("button secondary"), .href("\(base)/releves"), .text("Relevés des partenaires"))
+                .a(.class("button secondary"), .href("\(base)/releves"), .text("Relevés des partenaires")),
+                .a(.class("button secondary"), .href("\(base)/bilan"), .text("Bilan annuel"))
             ),
             keyFigures(view),
             .h2(.id("conditions"), .text("Dates et conditions")),

@@ -58,6 +58,7 @@ enum PageRoutes {
         InterventionPages.register(convention)
         GovernancePages.register(convention)
         StatementPages.register(convention)
+        AnnualReviewPage.register(convention)
         CompanyForms.register(pages)
         AidRegister.register(on: pages)
         ScdlSubventions.register(on: pages)
@@ -95,6 +96,7 @@ enum Notices {
             "comite": "Comité créé.",
             "signature": "Signature enregistrée.",
             "titres": "Titres de recettes émis.",
+            "bilan": "Observations enregistrées.",
             "paiement": "Paiement enregistré.",
             "reunion": "Réunion inscrite.",
             "engagement": "Fonds engagés.",

@@ -1,0 +1,130 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import Plot
+import Vapor
+
+/// The annual review, printable: planned against done per action and funder, the year before, the
+/// indicators at the year's end and the qualitative notes; its table downloadable.
+enum AnnualReviewPage {
+    static let header = ["Action", "Financeur", "Prévu", "Engagé", "Réalisé", "Facturé", "Payé"]
+
+    static func register(_ convention: any RoutesBuilder) {
+        convention.get("bilan") { req async throws -> Page in
+            let model = try await Access.convention(req)
+            let year = try AnnualReviewRoutes.year(req)
+            let review = try await AnnualReviewRoutes.review(model, year: year, on: req.db)
+            let canWrite = try await Access.canWrite(try req.requirePrincipal(), conventionID: try model.requireID(), on: req.db)
+            let indicators = try await indicatorLines(model, year: year, on: req.db)
+            return page(review, convention: model, indicators: indicators, canWrite: canWrite, viewer: try req.viewer(),
+                        notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
+        }
+        convention.post("bilan", "observations") { req async throws -> Response in
+            let model = try await Access.writableConvention(req)
+            let year = try AnnualReviewRoutes.year(req)
+            let state = try FormState(request: req)
+            try await AnnualReviewRoutes.saveNotes(req, model, year: year, notes: state.text("notes") ?? "")
+            return req.redirect(to: "/conventions/\(try model.requireID())/bilan?annee=\(year)&ok=bilan#observations", redirectType: .normal)
+        }
+        for format in SpreadsheetFormat.allCases {
+            convention.get("bilan.\(format.rawValue)") { req async throws -> Response in
+                let model = try await Access.convention(req)
+                let year = try AnnualReviewRoutes.year(req)
+                let review = try await AnnualReviewRoutes.review(model, year: year, on: req.db)
+                return try format.response(sheet(review), fileName: "bilan-\(year)")
+            }
+        }
+    }
+
+    static func cell(_ decimal: String) -> Spreadsheet.Cell { (try? Money(decimalString: decimal)).map(Spreadsheet.Cell.amount) ?? .text(decimal) }
+    static func money(_ decimal: String) -> String { (try? Money(decimalString: decimal)).map(FrenchFormat.money) ?? decimal }
+
+    static func sheet(_ review: AnnualReviewOut) -> Spreadsheet {
+        Spreadsheet(sheetName: "Bilan \(review.year)", header: header, rows: review.rows.map { row in
+            [.text(row.action), .text(row.funder)] + [row.figures.planned, row.figures.committed, row.figures.delivered, row.figures.invoiced,
+                                                       row.figures.paid].map(cell)
+        })
+    }
+
+    /// Each indicator with its value and status at the year's end.
+    static func indicatorLines(_ convention: ConventionModel, year: Int, on db: any Database) async throws -> [(String, String, String)] {
+        guard let end = try? CivilDate(year: year, month: 12, day: 31) else { return [] }
+        var lines: [(String, String, String)] = []
+        for action in try await ActionModel.query(on: db).filter(\.$convention.$id == convention.requireID()).sort(\.$position).all() {
+            let readings = try await IndicatorReadings.read(action: action, on: end, db: db)
+            for indicator in try await IndicatorModel.query(on: db).filter(\.$action.$id == action.requireID()).sort(\.$position).all() {
+                guard let reading = readings[try indicator.requireID()] else { continue }
+                lines.append(("\(action.displayName) — \(indicator.label)", reading.value.map { FrenchFormat.decimal($0.value) } ?? "—",
+                              reading.assessment.status.label))
+            }
+        }
+        return lines
+    }
+
+    static func figuresRow(_ label: String, _ f: ReviewFiguresOut, header: Bool = false) -> Node<HTML.TableContext> {
+        .tr(.th(.attribute(named: "scope", value: "row"), .text(label)),
+            .td(.class("num"), .text(money(f.planned))), .td(.class("num"), .text(money(f.committed))), .td(.class("num"), .text(money(f.delivered))),
+            .td(.class("num"), .text(money(f.invoiced))), .td(.class("num"), .text(money(f.paid))))
+    }
+
+    static func page(_ review: AnnualReviewOut, convention c: ConventionModel, indicators: [(String, String, String)], canWrite: Bool,
+                     viewer: Viewer, notice: String?) -> Page {
+        let base = "/conventions/\(c.id!)"
+        let figuresHead: Node<HTML.TableContext> = .thead(.tr(.forEach(["", "Prévu", "Engagé", "Réalisé", "Facturé", "Payé"].enumerated()) { index, label in
+            .th(.attribute(named: "scope", value: "col"), .class(index > 0 ? "num" : ""), .text(label.isEmpty ? "Financeur" : label))
+        }))
+        let rows: [Node<HTML.TableContext>] = review.rows.map { row in
+            .tr(.th(.attribute(named: "scope", value: "row"), .text(row.action)), .td(.text(row.funder)),
+                .td(.class("num"), .text(money(row.figures.planned))), .td(.class("num"), .text(money(row.figures.committed))),
+                .td(.class("num"), .text(money(row.figures.delivered))), .td(.class("num"), .text(money(row.figures.invoiced))),
+                .td(.class("num"), .text(money(row.figures.paid))))
+        }
+        let content: BodyNode = .group(
+            .h1(.text("Bilan annuel \(review.year)")),
+            .p(.class("lead"), .text(c.title)),
+            .unwrap(notice) { .p(.class("notice ok no-print"), .attribute(named: "role", value: "status"), .text($0)) },
+            .form(.class("search-form no-print"), .method(.get), .action("\(base)/bilan"),
+                  Field(name: "annee", label: "Année", short: true).render(FormState(values: ["annee": [String(review.year)]])),
+                  .button(.class("button"), .type(.submit), .text("Afficher"))),
+            .p(.class("no-print"), .text("Télécharger le tableau : "),
+               .a(.href("\(base)/bilan.csv?annee=\(review.year)"), .text("CSV")), .text(" · "),
+               .a(.href("\(base)/bilan.xlsx?annee=\(review.year)"), .text("XLSX")), .text(" · "),
+               .a(.href("\(base)/bilan.ods?annee=\(review.year)"), .text("ODS")), .text(". Imprimez la page pour le comité (format A4).")),
+            .if(review.plannedOverWholeConvention,
+                .p(.class("muted"), .text("Le plan de financement n'est pas annualisé : le prévu est celui de toute la durée de la convention."))),
+            .h2(.text("Prévu et réalisé par financeur")),
+            .div(.class("table-wrap"), .table(
+                .caption(.text("Totaux par financeur, \(review.year), et rappel de \(review.year - 1)")),
+                figuresHead,
+                .tbody(.forEach(review.byFunder) { figuresRow($0.funder, $0.figures) }),
+                .tfoot(figuresRow("Total \(review.year)", review.total), figuresRow("Total \(review.year - 1)", review.previousYear)))),
+            .h2(.text("Par action et par financeur")),
+            review.rows.isEmpty ? .p(.class("muted"), .text("Rien de prévu ni de réalisé cette année.")) : .div(.class("table-wrap"), .table(
+                .caption(.text("Prévu et réalisé par action et par financeur (le réalisé vient du tableau de suivi)")),
+                .thead(.tr(.forEach(header.enumerated()) { index, label in
+                    .th(.attribute(named: "scope", value: "col"), .class(index > 1 ? "num" : ""), .text(label))
+                })),
+                .tbody(.group(rows)))),
+            .h2(.text("Indicateurs au 31/12/\(review.year)")),
+            indicators.isEmpty ? .p(.class("muted"), .text("Aucun indicateur.")) : .div(.class("table-wrap"), .table(
+                .caption(.text("Indicateurs des actions à la fin de l'année")),
+                .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Indicateur")),
+                           .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Valeur")),
+                           .th(.attribute(named: "scope", value: "col"), .text("Statut")))),
+                .tbody(.forEach(indicators) { line in
+                    .tr(.th(.attribute(named: "scope", value: "row"), .text(line.0)), .td(.class("num"), .text(line.1)), .td(.text(line.2)))
+                }))),
+            .h2(.id("observations"), .text("Observations")),
+            .p(.text(review.notes ?? "Aucune observation.")),
+            .if(canWrite, .form(.class("stacked no-print"), .method(.post), .action("\(base)/bilan/observations?annee=\(review.year)"),
+                                CSRF.field(viewer.csrf),
+                                Field(name: "notes", label: "Observations qualitatives", control: .textarea(rows: 5))
+                                    .render(FormState(values: ["notes": [review.notes ?? ""]])),
+                                .div(.class("form-actions"), .button(.class("button"), .type(.submit), .text("Enregistrer les observations")))))
+        )
+        return Page(title: "Bilan annuel \(review.year) — \(c.title)", section: .conventions, viewer: viewer,
+                    breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (c.title, base), ("Bilan annuel", nil)],
+                    printable: true, content: content)
+    }
+}
