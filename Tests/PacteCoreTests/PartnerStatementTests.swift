@@ -45,3 +45,22 @@ struct IndicatorTests {
         #expect(IndicatorRules.assess(.shareAtLeast(.percent(60)), value: Quantity(0), base: Quantity(0)).status == .notMeasured, "no base, no share")
     }
 }
+
+@Suite("Livrables : échéances et état de chaque livraison")
+struct DeliverableTests {
+    @Test("Note mensuelle au dernier jour du mois : douze échéances en 2021, la fin de mois suivie (28/02, 30/04)")
+    func monthly() throws {
+        let dates = DeliverableSchedule.dueDates(first: try CivilDate(year: 2021, month: 1, day: 31), every: .monthly,
+                                                 through: try CivilDate(year: 2021, month: 12, day: 31))
+        #expect(dates.count == 12)
+        #expect(dates[1] == (try CivilDate(year: 2021, month: 2, day: 28)))
+        #expect(dates[3] == (try CivilDate(year: 2021, month: 4, day: 30)))
+        #expect(DeliverableSchedule.dueDates(first: try CivilDate(year: 2021, month: 3, day: 31), every: .quarterly,
+                                             through: try CivilDate(year: 2021, month: 12, day: 31)).count == 4)
+        let due = try CivilDate(year: 2021, month: 1, day: 31)
+        #expect(DeliverableSchedule.status(due: due, deliveredOn: try CivilDate(year: 2021, month: 2, day: 5), today: due) == .late)
+        #expect(DeliverableSchedule.status(due: due, deliveredOn: due, today: due) == .onTime)
+        #expect(DeliverableSchedule.status(due: due, deliveredOn: nil, today: try CivilDate(year: 2021, month: 1, day: 15)) == .awaited)
+        #expect(DeliverableSchedule.status(due: due, deliveredOn: nil, today: try CivilDate(year: 2021, month: 2, day: 1)) == .overdue)
+    }
+}

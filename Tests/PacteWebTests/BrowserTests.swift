@@ -258,7 +258,8 @@ struct BrowserTests {
                           "/conventions/\(id)/engagements/nouveau", "/conventions/\(id)/gouvernance", "/conventions/\(id)/etape",
                           "/conventions/\(id)/reconduction", "/conventions/\(id)/fin", "/conventions/\(id)/deliberations/nouvelle",
                           "/conventions/\(id)/versions/nouvelle", "/conventions/\(id)/versions?a=current", "/conventions/\(id)/comites/nouveau",
-                          "/conventions/\(id)/releves", "/conventions/\(id)/bilan?annee=2021"]
+                          "/conventions/\(id)/releves", "/conventions/\(id)/bilan?annee=2021",
+                          "/conventions/\(id)/livrables", "/conventions/\(id)/livrables/nouveau"]
                 if let article = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == id).first() {
                     paths.append("/conventions/\(id)/articles/\(try article.requireID())/modifier")
                 }

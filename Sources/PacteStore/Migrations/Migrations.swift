@@ -36,6 +36,7 @@ public enum PacteMigrations {
             M027IndicatorGoalsAndMeasurements(),
             M028AddOrganisationSiret(),
             M029CreateAnnualReviews(),
+            M030CreateDeliverables(),
         ]
     }
 }

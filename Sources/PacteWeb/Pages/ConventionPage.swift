@@ -25,7 +25,8 @@ enum ConventionPage {
                 .a(.class("button secondary"), .href("\(base)/execution"), .text("Exécution et suivi")),
                 .a(.class("button secondary"), .href("\(base)/gouvernance"), .text("Vie et gouvernance")),
                 .a(.class("button secondary"), .href("\(base)/releves"), .text("Relevés des partenaires")),
-                .a(.class("button secondary"), .href("\(base)/bilan"), .text("Bilan annuel"))
+                .a(.class("button secondary"), .href("\(base)/bilan"), .text("Bilan annuel")),
+                .a(.class("button secondary"), .href("\(base)/livrables"), .text("Livrables"))
             ),
             keyFigures(view),
             .h2(.id("conditions"), .text("Dates et conditions")),

@@ -59,6 +59,7 @@ enum PageRoutes {
         GovernancePages.register(convention)
         StatementPages.register(convention)
         AnnualReviewPage.register(convention)
+        DeliverablePages.registerPages(convention)
         CompanyForms.register(pages)
         AidRegister.register(on: pages)
         ScdlSubventions.register(on: pages)
@@ -97,6 +98,8 @@ enum Notices {
             "signature": "Signature enregistrée.",
             "titres": "Titres de recettes émis.",
             "bilan": "Observations enregistrées.",
+            "livrable": "Livrable ajouté.",
+            "livraison": "Livraison enregistrée.",
             "paiement": "Paiement enregistré.",
             "reunion": "Réunion inscrite.",
             "engagement": "Fonds engagés.",
