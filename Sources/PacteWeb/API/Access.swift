@@ -24,6 +24,17 @@ enum Access {
             .filter(\.$convention.$id == conventionID).filter(\.$organisation.$id ~~ writers).count() > 0
     }
 
+    /// A date given in the query (`2021-12-31`, `31/12/2021`); an unreadable one is a 422 naming `field`.
+    static func date(_ text: String, field: String) throws -> CivilDate {
+        do throws(CivilDateError) { return try CivilDate.parse(text) } catch { throw Problem.invalid(field, error.description) }
+    }
+
+    /// An amount given in the query (`23000`, `23 000 €`); an unreadable one is a 422 naming `field`.
+    static func amount(_ text: String, field: String) throws -> Money {
+        guard let money = try? AmountParser.parse(text).amount else { throw Problem.invalid(field, "Montant illisible : « \(text) ».") }
+        return money
+    }
+
     static func uuid(_ request: Request, _ name: String, _ what: String) throws -> UUID {
         guard let text = request.parameters.get(name), let id = UUID(uuidString: text) else { throw Problem.notFound(what) }
         return id

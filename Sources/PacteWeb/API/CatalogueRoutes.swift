@@ -114,8 +114,7 @@ enum CatalogueRoutes {
             }
             var services = try await query.all()
             if let text = try req.query.get(String?.self, at: "validOn") {
-                let date: CivilDate
-                do throws(CivilDateError) { date = try CivilDate.parse(text) } catch { throw Problem.invalid("validOn", error.description) }
+                let date = try Access.date(text, field: "validOn")
                 services = services.filter { $0.isValid(on: date) }
             }
             return try services.map(ServiceOut.init)

@@ -327,14 +327,8 @@ enum CompanyRoutes {
                tag: "Entreprises", response: DeMinimisLedgerOut.example) { req in
             _ = try req.requirePrincipal()
             let model = try await company(req)
-            var date = CivilDate.today()
-            if let text = try req.query.get(String?.self, at: "on") {
-                do throws(CivilDateError) { date = try CivilDate.parse(text) } catch { throw Problem.invalid("on", error.description) }
-            }
-            let amount = try req.query.get(String?.self, at: "amount").map { text -> Money in
-                guard let money = try? AmountParser.parse(text).amount else { throw Problem.invalid("amount", "Montant illisible : « \(text) ».") }
-                return money
-            } ?? .zero
+            let date = try req.query.get(String?.self, at: "on").map { try Access.date($0, field: "on") } ?? .today()
+            let amount = try req.query.get(String?.self, at: "amount").map { try Access.amount($0, field: "amount") } ?? .zero
             let (ledger, rows) = try await DeMinimisStore.ledger(of: model, on: req.db)
             let members = try await DeMinimisStore.undertaking(of: model, on: req.db).map { try $0.requireID() }
             return DeMinimisLedgerOut(undertaking: members, grants: try rows.map(DeMinimisGrantOut.init),

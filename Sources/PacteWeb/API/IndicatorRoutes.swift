@@ -67,10 +67,7 @@ enum IndicatorRoutes {
                tag: "Indicateurs", response: [IndicatorReadingOut.example]) { req in
             let convention = try await Access.convention(req)
             let model = try await Access.action(req, in: convention)
-            var date = CivilDate.today()
-            if let text = try req.query.get(String?.self, at: "on") {
-                do throws(CivilDateError) { date = try CivilDate.parse(text) } catch { throw Problem.invalid("on", error.description) }
-            }
+            let date = try req.query.get(String?.self, at: "on").map { try Access.date($0, field: "on") } ?? .today()
             return try await readings(model, on: date, db: req.db)
         }
         api.on(.POST, action + ["indicators", ":indicatorID", "measurements"], summary: "Enregistrer une mesure (date, valeur, source)",

@@ -66,10 +66,7 @@ enum ScdlSubventions {
 
     static func register(on pages: any RoutesBuilder) {
         pages.get("subventions", "scdl.csv") { req async throws -> Response in
-            let minimum = try req.query.get(String?.self, at: "seuil").map { text -> Money in
-                guard let money = try? AmountParser.parse(text).amount else { throw Problem.invalid("seuil", "Montant illisible : « \(text) ».") }
-                return money
-            } ?? .zero
+            let minimum = try req.query.get(String?.self, at: "seuil").map { try Access.amount($0, field: "seuil") } ?? .zero
             let result = try await rows(for: try req.requirePrincipal(), minimum: minimum, on: req.db)
             let stream = OutputStream(toMemory: ())
             let writer = try CSVWriter(stream: stream, delimiter: ",", newline: .crlf)

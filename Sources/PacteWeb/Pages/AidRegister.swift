@@ -23,7 +23,7 @@ enum AidRegister {
             let today = CivilDate.today()
             func date(_ name: String, _ fallback: CivilDate) throws -> CivilDate {
                 guard let text = req.query[String.self, at: name], !text.trimmingCharacters(in: .whitespaces).isEmpty else { return fallback }
-                do throws(CivilDateError) { return try CivilDate.parse(text) } catch { throw Problem.invalid(name, error.description) }
+                return try Access.date(text, field: name)
             }
             let period = Period(from: try date("du", try CivilDate(year: today.year, month: 1, day: 1)), to: try date("au", try CivilDate(year: today.year, month: 12, day: 31)))
             guard period.from <= period.to else { throw Problem.invalid("au", "La fin de la période précède son début.") }

@@ -97,10 +97,7 @@ enum CompanyForms {
         }
         pages.get("entreprises", ":companyID", "attestation-de-minimis") { req async throws -> Page in
             let company = try await CompanyRoutes.company(req)
-            var date = CivilDate.today()
-            if let text = req.query[String.self, at: "date"] {
-                do throws(CivilDateError) { date = try CivilDate.parse(text) } catch { throw Problem.invalid("date", error.description) }
-            }
+            let date = try req.query[String.self, at: "date"].map { try Access.date($0, field: "date") } ?? .today()
             return try await DeMinimisStatement.page(company, on: date, viewer: try req.viewer(), db: req.db)
         }
     }

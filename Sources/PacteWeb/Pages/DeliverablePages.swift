@@ -157,8 +157,7 @@ enum DeliverablePages {
             var state = try FormState(request: req)
             let name = state.required("name", "Livrable")
             let periodicity = state.choice("periodicity", Periodicity.self, label: "Périodicité")
-            let first = state.date("firstDue", label: "Première échéance")
-            if first == nil, state.errors["firstDue"] == nil { state.errors["firstDue"] = "Renseignez la date (jj/mm/aaaa)." }
+            let first = state.date("firstDue", required: true, label: "Première échéance")
             let input = name.flatMap { name in periodicity.flatMap { p in first.map {
                 DeliverableIn(name: name, periodicity: p, firstDue: $0, lastDue: state.date("lastDue", label: "Dernière échéance"), responsible: state.text("responsible"))
             } } }
@@ -176,8 +175,7 @@ enum DeliverablePages {
                                viewer: try req.viewer())
         }
         @Sendable func dueDate(_ req: Request) throws -> CivilDate {
-            let text = req.query[String.self, at: "echeance"] ?? ""
-            do throws(CivilDateError) { return try CivilDate.parse(text) } catch { throw Problem.invalid("dueOn", error.description) }
+            try Access.date(req.query[String.self, at: "echeance"] ?? "", field: "dueOn")
         }
         convention.get("livrables", ":deliverableID", "livraison") { req async throws -> Page in
             let c = try await Access.writableConvention(req)
@@ -189,8 +187,7 @@ enum DeliverablePages {
             let d = try await find(req, c)
             let due = try dueDate(req)
             var state = try FormState(request: req)
-            let delivered = state.date("deliveredOn", label: "Livré le")
-            if delivered == nil, state.errors["deliveredOn"] == nil { state.errors["deliveredOn"] = "Renseignez la date (jj/mm/aaaa)." }
+            let delivered = state.date("deliveredOn", required: true, label: "Livré le")
             let link = state.required("link", "Fichier ou lien")
             return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/livrables?ok=livraison" },
                                               form: { try deliveryForm(req, $0, c, d, FrenchFormat.date(due)) }) {

@@ -95,8 +95,11 @@ struct FormState: Sendable {
         }
     }
 
-    mutating func date(_ name: String, label: String) -> CivilDate? {
-        guard let text = text(name) else { return nil }
+    mutating func date(_ name: String, required isRequired: Bool = false, label: String) -> CivilDate? {
+        guard let text = text(name) else {
+            if isRequired { errors[name] = "Renseignez la date (jj/mm/aaaa)." }
+            return nil
+        }
         do {
             return try CivilDate.parse(text)
         } catch {

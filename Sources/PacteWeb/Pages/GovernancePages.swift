@@ -373,8 +373,7 @@ enum GovernancePages {
             let committee = try await CommitteeRoutes.find(req, c)
             var state = try FormState(request: req)
             let title = state.required("title", "Intitulé")
-            let date = state.date("date", label: "Date")
-            if date == nil, state.errors["date"] == nil { state.errors["date"] = "Renseignez la date (jj/mm/aaaa)." }
+            let date = state.date("date", required: true, label: "Date")
             let present = state["present"].split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var decisions: [MeetingDecision] = []
             for (index, line) in state["decisions"].split(whereSeparator: \.isNewline).enumerated() {
@@ -426,8 +425,7 @@ enum GovernancePages {
             let c = try await Access.writableConvention(req)
             let party = try await ConventionRoutes.findParty(req, c)
             var state = try FormState(request: req)
-            let date = state.date("date", label: "Date de signature")
-            if date == nil, state.errors["date"] == nil { state.errors["date"] = "Renseignez la date (jj/mm/aaaa)." }
+            let date = state.date("date", required: true, label: "Date de signature")
             return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/gouvernance?ok=signature#signatures" },
                                               form: { try await signatureForm(req, $0, c, party) }) {
                 if let date { try await ConventionLife.sign(c, party: party, on: date, actor: try req.requirePrincipal().actor, db: req.db) }
@@ -451,8 +449,7 @@ enum GovernancePages {
             let c = try await Access.writableConvention(req)
             var state = try FormState(request: req)
             let status = state.choice("status", ConventionStatus.self, label: "Nouvelle étape")
-            let date = state.date("date", label: "Date")
-            if date == nil, state.errors["date"] == nil { state.errors["date"] = "Renseignez la date (jj/mm/aaaa)." }
+            let date = state.date("date", required: true, label: "Date")
             let reason = state.text("reason")
             return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/gouvernance?ok=etape-convention#histoire" },
                                               form: { try statusForm(req, $0, c) }) {
@@ -481,11 +478,8 @@ enum GovernancePages {
         convention.post("reconduction") { req async throws -> Response in
             let c = try await Access.writableConvention(req)
             var state = try FormState(request: req)
-            let end = state.date("endsOn", label: "Nouvelle échéance")
-            let date = state.date("date", label: "Date de la décision")
-            for (name, value) in [("endsOn", end), ("date", date)] where value == nil && state.errors[name] == nil {
-                state.errors[name] = "Renseignez la date (jj/mm/aaaa)."
-            }
+            let end = state.date("endsOn", required: true, label: "Nouvelle échéance")
+            let date = state.date("date", required: true, label: "Date de la décision")
             let reason = state.text("reason")
             return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/gouvernance?ok=reconduction#histoire" },
                                               form: { try renewalForm(req, $0, c) }) {
@@ -523,8 +517,7 @@ enum GovernancePages {
             var state = try FormState(request: req)
             let kind = state.choice("kind", ConventionEnding.Kind.self, label: "Nature")
             let organisation = state.uuid("organisationID", label: "Partenaire qui se retire", required: kind == .withdrawal)
-            let notified = state.date("notifiedOn", label: "Date")
-            if notified == nil, state.errors["notifiedOn"] == nil { state.errors["notifiedOn"] = "Renseignez la date (jj/mm/aaaa)." }
+            let notified = state.date("notifiedOn", required: true, label: "Date")
             let months = state.integer("noticeMonths", label: "Préavis (mois)", range: 0...120)
             let requested = state.date("requestedOn", label: "Date d'effet souhaitée")
             let input = kind.flatMap { kind in notified.map {

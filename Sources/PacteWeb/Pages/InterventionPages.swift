@@ -472,8 +472,7 @@ enum InterventionPages {
         var input = InterventionStepIn(date: nil, deliverable: nil, invoiceNumber: nil, amount: nil, reason: nil)
         switch step {
         case .accept, .pay, .deliver, .invoice:
-            input.date = state.date("date", label: "Date")
-            if input.date == nil, state.errors["date"] == nil { state.errors["date"] = "Renseignez la date (jj/mm/aaaa)." }
+            input.date = state.date("date", required: true, label: "Date")
         case .cancel: break
         }
         switch step {

@@ -54,8 +54,7 @@ enum StatementPages {
             let c = try await Access.writableConvention(req)
             let order = try await StatementRoutes.findOrder(req, c)
             var state = try FormState(request: req)
-            let date = state.date("date", label: "Date du paiement")
-            if date == nil, state.errors["date"] == nil { state.errors["date"] = "Renseignez la date (jj/mm/aaaa)." }
+            let date = state.date("date", required: true, label: "Date du paiement")
             let amount = state.amount("amount", required: true, label: "Montant payé")
             return try await FormPages.submit(req, state: state, redirect: { "/conventions/\(c.id!)/releves?ok=paiement#titres" },
                                               form: { try paymentForm(req, $0, c, order) }) {
