@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import PacteCore
 
@@ -6,15 +5,7 @@ import PacteCore
 /// CRLF between rows, decimal comma and no thousands separator in amounts.
 enum FrenchExcelCSV {
     static func data(_ sheet: Spreadsheet) throws -> Data {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream, delimiter: ";", newline: .crlf)
-        try writer.write(row: sheet.header)
-        for cells in sheet.rows {
-            try writer.write(row: cells.map(field))
-        }
-        writer.stream.close()
-        let body = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        return Data([0xEF, 0xBB, 0xBF]) + body
+        Data([0xEF, 0xBB, 0xBF]) + (try CSVFile.data(header: sheet.header, rows: sheet.rows.map { $0.map(field) }, delimiter: ";"))
     }
 
     private static func field(_ cell: Spreadsheet.Cell) -> String {

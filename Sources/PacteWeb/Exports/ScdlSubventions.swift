@@ -1,4 +1,3 @@
-import CSV
 import Fluent
 import Foundation
 import PacteCore
@@ -68,15 +67,7 @@ enum ScdlSubventions {
         pages.get("subventions", "scdl.csv") { req async throws -> Response in
             let minimum = try req.query.get(String?.self, at: "seuil").map { try Access.amount($0, field: "seuil") } ?? .zero
             let result = try await rows(for: try req.requirePrincipal(), minimum: minimum, on: req.db)
-            let stream = OutputStream(toMemory: ())
-            let writer = try CSVWriter(stream: stream, delimiter: ",", newline: .crlf)
-            try writer.write(row: header)
-            for row in result.rows { try writer.write(row: row) }
-            writer.stream.close()
-            let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-            let response = Response(status: .ok, body: .init(data: data))
-            response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"subventions-scdl.csv\"")
+            let response = try CSVFile.openDataResponse(header: header, rows: result.rows, fileName: "subventions-scdl.csv")
             // What could not be published, for the officer to complete (a header never carries line breaks).
             response.headers.replaceOrAdd(name: "X-Pacte-Lignes-Incompletes", value: String(result.incomplete.count))
             return response

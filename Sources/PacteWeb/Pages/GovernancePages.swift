@@ -1,4 +1,3 @@
-import CSV
 import Fluent
 import Foundation
 import PacteCore
@@ -661,15 +660,6 @@ enum ScdlExport {
         let deliberations = try await DeliberationModel.query(on: db).filter(\.$convention.$id == convention.requireID()).sort(\.$sessionDate).all()
         let ids = Array(Set(deliberations.map(\.$organisation.id)))
         let authorities = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream, delimiter: ",", newline: .crlf)
-        try writer.write(row: header)
-        for row in rows(deliberations, authorities: authorities) { try writer.write(row: row) }
-        writer.stream.close()
-        let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"deliberations-scdl.csv\"")
-        return response
+        return try CSVFile.openDataResponse(header: header, rows: rows(deliberations, authorities: authorities), fileName: "deliberations-scdl.csv")
     }
 }
