@@ -95,6 +95,10 @@ public struct DeliberationOutcome: Hashable, Sendable {
     }
 
     public var regime: VotingRegime
+    /// Members represented: as the register states it, else as the attendance list gives it.
+    public var represented: Int
+    /// Présents + représentés, as computed (the register's own figure may differ: a finding).
+    public var votants: Int
     public var quorumRequired: Int
     public var quorumMet: Bool
     /// Votes cast: for and against (abstentions and members not taking part are not votes cast).
@@ -186,7 +190,7 @@ public enum DeliberationRules {
         } else {
             verdict = .rejected
         }
-        return DeliberationOutcome(regime: regime, quorumRequired: required, quorumMet: quorumMet, votesCast: cast,
+        return DeliberationOutcome(regime: regime, represented: represented, votants: votants, quorumRequired: required, quorumMet: quorumMet, votesCast: cast,
                                    verdict: verdict, decidedByChair: byChair, findings: findings)
     }
 }

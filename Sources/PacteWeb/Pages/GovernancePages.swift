@@ -211,10 +211,9 @@ enum GovernancePages {
     static func deliberation(_ d: DeliberationModel, authority: String) -> BodyNode {
         let outcome = d.outcome
         let vote = d.vote
-        let represented = vote.represented ?? d.attendance.filter { $0.status == .represented }.count
         let counts: [(String, String)] = [
-            ("En exercice", String(d.membersInOffice)), ("Présents", String(vote.present)), ("Représentés", String(represented)),
-            ("Votants", vote.votants.map(String.init) ?? "\(vote.present + represented) (calculé)"),
+            ("En exercice", String(d.membersInOffice)), ("Présents", String(vote.present)), ("Représentés", String(outcome.represented)),
+            ("Votants", vote.votants.map(String.init) ?? "\(outcome.votants) (calculé)"),
             ("Pour", String(vote.votesFor)), ("Contre", String(vote.votesAgainst)), ("Abstentions", String(vote.abstentions)),
             ("Ne prennent pas part", String(vote.notTakingPart)),
         ]
@@ -648,7 +647,7 @@ enum ScdlExport {
     static func rows(_ deliberations: [DeliberationModel], authorities: [UUID: OrganisationModel]) -> [[String]] {
         deliberations.map { d in
             let vote = d.vote
-            let votants = vote.votants ?? (vote.present + (vote.represented ?? d.attendance.filter { $0.status == .represented }.count))
+            let votants = vote.votants ?? d.outcome.votants
             // Pacte knows the authority's SIREN, not its SIRET: the column stays empty rather than invented.
             return [authorities[d.$organisation.id]?.name ?? "", "", d.itemNumber, d.sessionDate.isoString, d.matterCode ?? "", d.matterName ?? "",
                     d.subject, "", "", d.actesID?.description ?? "", d.transmittedOn?.isoString ?? "", String(d.membersInOffice), String(votants),
