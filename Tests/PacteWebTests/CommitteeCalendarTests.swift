@@ -41,6 +41,12 @@ struct CommitteeCalendarTests {
             #expect(decisions.first?["weightFor"] as? String == "3/4", "the département's half plus half of the partners' half")
             #expect(decisions.last?["weightFor"] as? String == "1/4")
 
+            // A partner's withdrawal: its effective day is in the feed, with the partner's name.
+            let argonne = try #require(try await OrganisationModel.query(on: app.db).filter(\.$siren == (try Siren("240800920"))).first()?.id)
+            let admin = try await app.token("admin@demo.pacte.fr")
+            #expect(try await app.call(.POST, "/api/v1" + base + "/ending", token: admin,
+                                       json: #"{"kind":"withdrawal","organisationID":"\#(argonne)","notifiedOn":"2021-10-15","noticeMonths":2}"#).status == .created)
+
             // The agent's private calendar address; the feed needs no session, only the address.
             let created = try await app.call(.POST, "/calendrier", token: agent, form: [:])
             let address = try #require(created.body.string.range(of: #"/calendrier/cal_[A-Za-z0-9_-]+\.ics"#, options: .regularExpression)
@@ -54,6 +60,7 @@ struct CommitteeCalendarTests {
             #expect(unfolded.contains("DTSTART:20211217T143000"))
             #expect(unfolded.contains("SUMMARY:Comité de pilotage — Réunion annuelle de bilan"))
             #expect(unfolded.contains("LOCATION:Charleville-Mézières\\, salle du conseil"), "commas are escaped")
+            #expect(unfolded.contains("DTSTART;VALUE=DATE:20211215\r\nDTEND;VALUE=DATE:20211216\r\nTRANSP:TRANSPARENT\r\nSUMMARY:Retrait effectif de Communauté de communes de l'Argonne Ardennaise"))
             #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 }, "lines are folded at 75 octets")
             #expect(try await app.call(.GET, "/calendrier/cal_inconnu.ics").status == .notFound)
             _ = try await app.call(.POST, "/calendrier", token: agent, form: [:])

@@ -147,6 +147,14 @@ public enum ConventionLife {
         return result
     }
 
+    /// The endings and withdrawals of these conventions that take effect on `from` or later (every one when nil).
+    public static func effectiveEndings(of conventionIDs: [UUID], from: CivilDate? = nil, on db: any Database) async throws -> [ConventionEventModel] {
+        let query = ConventionEventModel.query(on: db).filter(\.$convention.$id ~~ conventionIDs)
+            .filter(\.$kind ~~ [EventKind.ending.rawValue, EventKind.withdrawal.rawValue]).filter(\.$effectiveOn != nil)
+        if let from { query.filter(\.$effectiveOn >= from) }
+        return try await query.sort(\.$effectiveOn).all()
+    }
+
     public static func history(of conventionID: UUID, on db: any Database) async throws -> [ConventionEventModel] {
         try await ConventionEventModel.query(on: db).filter(\.$convention.$id == conventionID).sort(\.$onDate).sort(\.$createdAt).all()
     }

@@ -71,11 +71,12 @@ enum CalendarPages {
                                               location: nil, url: "\(base)/conventions/\(id)/gouvernance"))
             }
         }
-        let parties = try await OrganisationModel.query(on: db).all()
-        let names = Dictionary(uniqueKeysWithValues: parties.map { ($0.id!, $0.name) })
-        for event in try await ConventionEventModel.query(on: db).filter(\.$convention.$id ~~ ids).all() {
-            guard let effective = event.effectiveOn, event.kind == "ending" || event.kind == "withdrawal" else { continue }
-            let what = event.kind == "ending" ? "Fin effective de la convention"
+        let endings = try await ConventionLife.effectiveEndings(of: ids, on: db)
+        let partners = try await OrganisationModel.query(on: db).filter(\.$id ~~ endings.compactMap(\.organisationID)).all()
+        let names = Dictionary(uniqueKeysWithValues: partners.map { ($0.id!, $0.name) })
+        for event in endings {
+            guard let effective = event.effectiveOn else { continue }
+            let what = event.kind == ConventionLife.EventKind.ending.rawValue ? "Fin effective de la convention"
                 : "Retrait effectif de \(event.organisationID.flatMap { names[$0] } ?? "un partenaire")"
             events.append(ICalendar.Event(uid: "\(event.kind)-\(event.id!)@pacte", date: effective, time: nil,
                                           summary: "\(what) — \(titles[event.$convention.id] ?? "")", description: event.reason, location: nil,

@@ -84,9 +84,9 @@ enum PageQueries {
             deadlines.append(Deadline(date: meeting.date, label: "Réunion : \(meeting.committee.name) — \(meeting.title)",
                                       conventionID: meeting.$convention.id, conventionTitle: titles[meeting.$convention.id] ?? ""))
         }
-        for event in try await ConventionEventModel.query(on: db).filter(\.$convention.$id ~~ ids).filter(\.$effectiveOn >= today).all()
-            where event.kind == "ending" || event.kind == "withdrawal" {
-            deadlines.append(Deadline(date: event.effectiveOn!, label: event.kind == "ending" ? "Fin effective de la convention" : "Retrait effectif d'un partenaire",
+        for event in try await ConventionLife.effectiveEndings(of: ids, from: today, on: db) {
+            let ending = event.kind == ConventionLife.EventKind.ending.rawValue
+            deadlines.append(Deadline(date: event.effectiveOn!, label: ending ? "Fin effective de la convention" : "Retrait effectif d'un partenaire",
                                       conventionID: event.$convention.id, conventionTitle: titles[event.$convention.id] ?? ""))
         }
         deadlines.sort { ($0.date, $0.conventionTitle) < ($1.date, $1.conventionTitle) }

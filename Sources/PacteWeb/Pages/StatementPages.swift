@@ -13,7 +13,8 @@ enum StatementPages {
             let model = try await Access.convention(req)
             let data = try await StatementRoutes.statements(req, model, collector: nil, year: nil)
             let canWrite = try await Access.canWrite(try req.requirePrincipal(), conventionID: try model.requireID(), on: req.db)
-            let names = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: req.db).all().map { ($0.id!, $0.name) })
+            let named = [data.collectorID] + data.orders.map(\.partnerID)
+            let names = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: req.db).filter(\.$id ~~ named).all().map { ($0.id!, $0.name) })
             return page(data, convention: model, names: names, canWrite: canWrite, viewer: try req.viewer(),
                         notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
         }
