@@ -2,16 +2,7 @@
 /// provides for the year against what the tracking table records — committed, delivered, invoiced,
 /// paid — so that the review and the monthly table agree to the cent.
 public struct AnnualReview: Sendable {
-    public struct Row: Hashable, Sendable {
-        public var action: String
-        public var funder: String
-        public var planned: Money
-        public var committed: Money
-        public var delivered: Money
-        public var invoiced: Money
-        public var paid: Money
-    }
-
+    /// Planned, committed, delivered, invoiced and paid: of one row, one funder or the whole year.
     public struct Totals: Hashable, Sendable {
         public var planned = Money.zero
         public var committed = Money.zero
@@ -21,13 +12,19 @@ public struct AnnualReview: Sendable {
 
         public init() {}
 
-        mutating func add(_ row: Row) throws(ArithmeticError) {
-            planned = try planned.adding(row.planned)
-            committed = try committed.adding(row.committed)
-            delivered = try delivered.adding(row.delivered)
-            invoiced = try invoiced.adding(row.invoiced)
-            paid = try paid.adding(row.paid)
+        mutating func add(_ other: Totals) throws(ArithmeticError) {
+            planned = try planned.adding(other.planned)
+            committed = try committed.adding(other.committed)
+            delivered = try delivered.adding(other.delivered)
+            invoiced = try invoiced.adding(other.invoiced)
+            paid = try paid.adding(other.paid)
         }
+    }
+
+    public struct Row: Hashable, Sendable {
+        public var action: String
+        public var funder: String
+        public var figures: Totals
     }
 
     public var year: Int
@@ -45,7 +42,7 @@ public struct AnnualReview: Sendable {
         var table: [Key: Row] = [:]
         var order: [Key] = []
         func row(_ key: Key) -> Row {
-            table[key] ?? Row(action: key.action, funder: key.funder, planned: .zero, committed: .zero, delivered: .zero, invoiced: .zero, paid: .zero)
+            table[key] ?? Row(action: key.action, funder: key.funder, figures: Totals())
         }
         let names = Dictionary(evaluation.plan.funders.map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         var wholeConvention = false
@@ -60,7 +57,7 @@ public struct AnnualReview: Sendable {
                     let key = Key(action: result.action.displayName, funder: names[outcome.funder] ?? outcome.funder.rawValue)
                     if table[key] == nil { order.append(key) }
                     var current = row(key)
-                    current.planned = try current.planned.adding(amount)
+                    current.figures.planned = try current.figures.planned.adding(amount)
                     table[key] = current
                 }
             }
@@ -69,10 +66,12 @@ public struct AnnualReview: Sendable {
             let key = Key(action: tracked.action, funder: tracked.funder)
             if table[key] == nil { order.append(key) }
             var current = row(key)
-            current.committed = try current.committed.adding(tracked.committed)
-            current.delivered = try current.delivered.adding(tracked.delivered)
-            current.invoiced = try current.invoiced.adding(tracked.invoiced)
-            current.paid = try current.paid.adding(tracked.paid)
+            var done = Totals()
+            done.committed = tracked.committed
+            done.delivered = tracked.delivered
+            done.invoiced = tracked.invoiced
+            done.paid = tracked.paid
+            try current.figures.add(done)
             table[key] = current
         }
         rows = order.map { table[$0]! }
@@ -81,8 +80,8 @@ public struct AnnualReview: Sendable {
         var total = Totals()
         for row in rows {
             if funderTotals[row.funder] == nil { funderOrder.append(row.funder); funderTotals[row.funder] = Totals() }
-            try funderTotals[row.funder]!.add(row)
-            try total.add(row)
+            try funderTotals[row.funder]!.add(row.figures)
+            try total.add(row.figures)
         }
         byFunder = funderOrder.map { ($0, funderTotals[$0]!) }
         self.total = total

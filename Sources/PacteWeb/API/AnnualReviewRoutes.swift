@@ -38,14 +38,13 @@ public struct AnnualReviewOut: Documented {
     public var previousYear: ReviewFiguresOut
     public var notes: String?
 
+    init(_ data: AnnualReviewRoutes.Review) {
+        self.init(data.review, previous: data.previous, notes: data.notes)
+    }
+
     init(_ review: AnnualReview, previous: AnnualReview, notes: String?) {
         year = review.year; plannedOverWholeConvention = review.plannedOverWholeConvention
-        rows = review.rows.map { row in
-            var totals = AnnualReview.Totals()
-            totals.planned = row.planned; totals.committed = row.committed; totals.delivered = row.delivered
-            totals.invoiced = row.invoiced; totals.paid = row.paid
-            return ReviewRowOut(action: row.action, funder: row.funder, figures: ReviewFiguresOut(totals))
-        }
+        rows = review.rows.map { ReviewRowOut(action: $0.action, funder: $0.funder, figures: ReviewFiguresOut($0.figures)) }
         byFunder = review.byFunder.map { ReviewFunderOut(funder: $0.funder, figures: ReviewFiguresOut($0.totals)) }
         total = ReviewFiguresOut(review.total)
         previousYear = ReviewFiguresOut(previous.total)
@@ -99,12 +98,23 @@ enum AnnualReviewRoutes {
         return year
     }
 
-    static func review(_ convention: ConventionModel, year: Int, on db: any Database) async throws -> AnnualReviewOut {
+    /// A year's review, the year before's and the notes; shared by the API and the page.
+    struct Review {
+        var review: AnnualReview
+        var previous: AnnualReview
+        var notes: String?
+    }
+
+    static func load(_ convention: ConventionModel, year: Int, on db: any Database) async throws -> Review {
         let evaluation = try await PlanMapping.plan(for: convention, on: db).evaluate()
         let tracking = try await Tracking.table(for: convention, on: db)
         let notes = try await AnnualReviewModel.query(on: db).filter(\.$convention.$id == convention.requireID()).filter(\.$year == year).first()?.notes
-        return AnnualReviewOut(try AnnualReview(year: year, evaluation: evaluation, tracking: tracking),
-                               previous: try AnnualReview(year: year - 1, evaluation: evaluation, tracking: tracking), notes: notes)
+        return Review(review: try AnnualReview(year: year, evaluation: evaluation, tracking: tracking),
+                      previous: try AnnualReview(year: year - 1, evaluation: evaluation, tracking: tracking), notes: notes)
+    }
+
+    static func review(_ convention: ConventionModel, year: Int, on db: any Database) async throws -> AnnualReviewOut {
+        AnnualReviewOut(try await load(convention, year: year, on: db))
     }
 
     static func saveNotes(_ req: Request, _ convention: ConventionModel, year: Int, notes: String) async throws {

@@ -121,12 +121,27 @@ enum StatementRoutes {
         return chosen.$organisation.id
     }
 
-    static func statements(_ req: Request, _ convention: ConventionModel, collector: UUID?, year: Int?) async throws -> PartnerStatementsOut {
+    /// The statements of one collector's partners, the orders it issued and the partners' total share.
+    struct Statements {
+        var collector: UUID
+        var year: Int?
+        var statements: [PartnerStatement]
+        var orders: [RevenueOrderModel]
+        var total: Money
+    }
+
+    /// Shared by the API and the page.
+    static func load(_ req: Request, _ convention: ConventionModel, collector: UUID?, year: Int?) async throws -> Statements {
         let collector = try await defaultCollector(convention, given: collector, on: req.db)
         let statements = try await RevenueOrders.statements(convention, collector: collector, year: year, on: req.db)
-        let total = try statements.reduce(Money.zero) { try $0.adding($1.due) }
         let orders = try await RevenueOrders.orders(of: try convention.requireID(), on: req.db).filter { $0.$collector.id == collector && (year == nil || $0.year == year) }
-        return PartnerStatementsOut(collectorID: collector, year: year, total: total.decimalString, statements: statements.map(PartnerStatementOut.init),
-                                    orders: try orders.map(RevenueOrderOut.init))
+        return Statements(collector: collector, year: year, statements: statements, orders: orders,
+                          total: try statements.reduce(Money.zero) { try $0.adding($1.due) })
+    }
+
+    static func statements(_ req: Request, _ convention: ConventionModel, collector: UUID?, year: Int?) async throws -> PartnerStatementsOut {
+        let data = try await load(req, convention, collector: collector, year: year)
+        return PartnerStatementsOut(collectorID: data.collector, year: data.year, total: data.total.decimalString,
+                                    statements: data.statements.map(PartnerStatementOut.init), orders: try data.orders.map(RevenueOrderOut.init))
     }
 }

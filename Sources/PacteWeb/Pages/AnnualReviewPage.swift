@@ -14,7 +14,7 @@ enum AnnualReviewPage {
         convention.get("bilan") { req async throws -> Page in
             let model = try await Access.convention(req)
             let year = try AnnualReviewRoutes.year(req)
-            let review = try await AnnualReviewRoutes.review(model, year: year, on: req.db)
+            let review = try await AnnualReviewRoutes.load(model, year: year, on: req.db)
             let canWrite = try await Access.canWrite(try req.requirePrincipal(), conventionID: try model.requireID(), on: req.db)
             let indicators = try await indicatorLines(model, year: year, on: req.db)
             return page(review, convention: model, indicators: indicators, canWrite: canWrite, viewer: try req.viewer(),
@@ -31,19 +31,17 @@ enum AnnualReviewPage {
             convention.get("bilan.\(format.rawValue)") { req async throws -> Response in
                 let model = try await Access.convention(req)
                 let year = try AnnualReviewRoutes.year(req)
-                let review = try await AnnualReviewRoutes.review(model, year: year, on: req.db)
-                return try format.response(sheet(review), fileName: "bilan-\(year)")
+                let data = try await AnnualReviewRoutes.load(model, year: year, on: req.db)
+                return try format.response(sheet(data.review), fileName: "bilan-\(year)")
             }
         }
     }
 
-    static func cell(_ decimal: String) -> Spreadsheet.Cell { (try? Money(decimalString: decimal)).map(Spreadsheet.Cell.amount) ?? .text(decimal) }
-    static func money(_ decimal: String) -> String { (try? Money(decimalString: decimal)).map(FrenchFormat.money) ?? decimal }
+    static func amounts(_ f: AnnualReview.Totals) -> [Money] { [f.planned, f.committed, f.delivered, f.invoiced, f.paid] }
 
-    static func sheet(_ review: AnnualReviewOut) -> Spreadsheet {
+    static func sheet(_ review: AnnualReview) -> Spreadsheet {
         Spreadsheet(sheetName: "Bilan \(review.year)", header: header, rows: review.rows.map { row in
-            [.text(row.action), .text(row.funder)] + [row.figures.planned, row.figures.committed, row.figures.delivered, row.figures.invoiced,
-                                                       row.figures.paid].map(cell)
+            [.text(row.action), .text(row.funder)] + amounts(row.figures).map(Spreadsheet.Cell.amount)
         })
     }
 
@@ -62,23 +60,20 @@ enum AnnualReviewPage {
         return lines
     }
 
-    static func figuresRow(_ label: String, _ f: ReviewFiguresOut, header: Bool = false) -> Node<HTML.TableContext> {
-        .tr(.th(.attribute(named: "scope", value: "row"), .text(label)),
-            .td(.class("num"), .text(money(f.planned))), .td(.class("num"), .text(money(f.committed))), .td(.class("num"), .text(money(f.delivered))),
-            .td(.class("num"), .text(money(f.invoiced))), .td(.class("num"), .text(money(f.paid))))
+    static func figuresRow(_ label: String, _ f: AnnualReview.Totals) -> Node<HTML.TableContext> {
+        .tr(.th(.attribute(named: "scope", value: "row"), .text(label)), .forEach(amounts(f)) { .td(.class("num"), .text(FrenchFormat.money($0))) })
     }
 
-    static func page(_ review: AnnualReviewOut, convention c: ConventionModel, indicators: [(String, String, String)], canWrite: Bool,
+    static func page(_ data: AnnualReviewRoutes.Review, convention c: ConventionModel, indicators: [(String, String, String)], canWrite: Bool,
                      viewer: Viewer, notice: String?) -> Page {
         let base = "/conventions/\(c.id!)"
+        let review = data.review
         let figuresHead: Node<HTML.TableContext> = .thead(.tr(.forEach(["", "Prévu", "Engagé", "Réalisé", "Facturé", "Payé"].enumerated()) { index, label in
             .th(.attribute(named: "scope", value: "col"), .class(index > 0 ? "num" : ""), .text(label.isEmpty ? "Financeur" : label))
         }))
         let rows: [Node<HTML.TableContext>] = review.rows.map { row in
             .tr(.th(.attribute(named: "scope", value: "row"), .text(row.action)), .td(.text(row.funder)),
-                .td(.class("num"), .text(money(row.figures.planned))), .td(.class("num"), .text(money(row.figures.committed))),
-                .td(.class("num"), .text(money(row.figures.delivered))), .td(.class("num"), .text(money(row.figures.invoiced))),
-                .td(.class("num"), .text(money(row.figures.paid))))
+                .forEach(amounts(row.figures)) { .td(.class("num"), .text(FrenchFormat.money($0))) })
         }
         let content: BodyNode = .group(
             .h1(.text("Bilan annuel \(review.year)")),
@@ -97,8 +92,8 @@ enum AnnualReviewPage {
             .div(.class("table-wrap"), .table(
                 .caption(.text("Totaux par financeur, \(review.year), et rappel de \(review.year - 1)")),
                 figuresHead,
-                .tbody(.forEach(review.byFunder) { figuresRow($0.funder, $0.figures) }),
-                .tfoot(figuresRow("Total \(review.year)", review.total), figuresRow("Total \(review.year - 1)", review.previousYear)))),
+                .tbody(.forEach(review.byFunder) { figuresRow($0.funder, $0.totals) }),
+                .tfoot(figuresRow("Total \(review.year)", review.total), figuresRow("Total \(review.year - 1)", data.previous.total)))),
             .h2(.text("Par action et par financeur")),
             review.rows.isEmpty ? .p(.class("muted"), .text("Rien de prévu ni de réalisé cette année.")) : .div(.class("table-wrap"), .table(
                 .caption(.text("Prévu et réalisé par action et par financeur (le réalisé vient du tableau de suivi)")),
@@ -116,11 +111,11 @@ enum AnnualReviewPage {
                     .tr(.th(.attribute(named: "scope", value: "row"), .text(line.0)), .td(.class("num"), .text(line.1)), .td(.text(line.2)))
                 }))),
             .h2(.id("observations"), .text("Observations")),
-            .p(.text(review.notes ?? "Aucune observation.")),
+            .p(.text(data.notes ?? "Aucune observation.")),
             .if(canWrite, .form(.class("stacked no-print"), .method(.post), .action("\(base)/bilan/observations?annee=\(review.year)"),
                                 CSRF.field(viewer.csrf),
                                 Field(name: "notes", label: "Observations qualitatives", control: .textarea(rows: 5))
-                                    .render(FormState(values: ["notes": [review.notes ?? ""]])),
+                                    .render(FormState(values: ["notes": [data.notes ?? ""]])),
                                 .div(.class("form-actions"), .button(.class("button"), .type(.submit), .text("Enregistrer les observations")))))
         )
         return Page(title: "Bilan annuel \(review.year) — \(c.title)", section: .conventions, viewer: viewer,

@@ -11,9 +11,9 @@ enum StatementPages {
     static func register(_ convention: any RoutesBuilder) {
         convention.get("releves") { req async throws -> Page in
             let model = try await Access.convention(req)
-            let data = try await StatementRoutes.statements(req, model, collector: nil, year: nil)
+            let data = try await StatementRoutes.load(req, model, collector: nil, year: nil)
             let canWrite = try await Access.canWrite(try req.requirePrincipal(), conventionID: try model.requireID(), on: req.db)
-            let named = [data.collectorID] + data.orders.map(\.partnerID)
+            let named = [data.collector] + data.orders.map(\.$partner.id)
             let names = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: req.db).filter(\.$id ~~ named).all().map { ($0.id!, $0.name) })
             return page(data, convention: model, names: names, canWrite: canWrite, viewer: try req.viewer(),
                         notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
@@ -21,8 +21,8 @@ enum StatementPages {
         for format in SpreadsheetFormat.allCases {
             convention.get("releves.\(format.rawValue)") { req async throws -> Response in
                 let model = try await Access.convention(req)
-                let data = try await StatementRoutes.statements(req, model, collector: nil, year: nil)
-                return try format.response(sheet(data), fileName: "releves-partenaires")
+                let data = try await StatementRoutes.load(req, model, collector: nil, year: nil)
+                return try format.response(sheet(data.statements), fileName: "releves-partenaires")
             }
         }
         convention.post("titres") { req async throws -> Response in
@@ -68,36 +68,34 @@ enum StatementPages {
 
     static let header = ["Partenaire", "Part due", "Titres émis", "Payé", "Reste à émettre", "Reste à encaisser"]
 
-    static func sheet(_ data: PartnerStatementsOut) -> Spreadsheet {
-        Spreadsheet(sheetName: "Relevés des partenaires", header: header, rows: data.statements.map { s in
-            [.text(s.name)] + [s.due, s.ordered, s.paid, s.toOrder, s.toCollect].map { text in
-                (try? Money(decimalString: text)).map(Spreadsheet.Cell.amount) ?? .text(text)
-            }
+    static func sheet(_ statements: [PartnerStatement]) -> Spreadsheet {
+        Spreadsheet(sheetName: "Relevés des partenaires", header: header, rows: statements.map { s in
+            [.text(s.name)] + [s.due, s.ordered, s.paid, s.toOrder, s.toCollect].map(Spreadsheet.Cell.amount)
         })
     }
 
-    static func money(_ decimal: String) -> String { (try? Money(decimalString: decimal)).map(FrenchFormat.money) ?? decimal }
-
-    static func page(_ data: PartnerStatementsOut, convention c: ConventionModel, names: [UUID: String], canWrite: Bool, viewer: Viewer,
+    static func page(_ data: StatementRoutes.Statements, convention c: ConventionModel, names: [UUID: String], canWrite: Bool, viewer: Viewer,
                      notice: String?) -> Page {
         let base = "/conventions/\(c.id!)"
         let rows: [Node<HTML.TableContext>] = data.statements.map { s in
             .tr(.th(.attribute(named: "scope", value: "row"), .text(s.name)),
-                .td(.class("num"), .text(money(s.due))), .td(.class("num"), .text(money(s.ordered))), .td(.class("num"), .text(money(s.paid))),
-                .td(.class("num"), .text(money(s.toOrder))), .td(.class("num"), .text(money(s.toCollect))))
+                .td(.class("num"), .text(FrenchFormat.money(s.due))), .td(.class("num"), .text(FrenchFormat.money(s.ordered))),
+                .td(.class("num"), .text(FrenchFormat.money(s.paid))), .td(.class("num"), .text(FrenchFormat.money(s.toOrder))),
+                .td(.class("num"), .text(FrenchFormat.money(s.toCollect))))
         }
         let orders: [Node<HTML.TableContext>] = data.orders.map { o in
-            .tr(.th(.attribute(named: "scope", value: "row"), .text(o.number)), .td(.text(names[o.partnerID] ?? "—")),
-                .td(.text(FrenchFormat.date(o.issuedOn))), .td(.class("num"), .text(money(o.amount))), .td(.class("num"), .text(money(o.paid))),
-                .td(.if(canWrite && o.paid != o.amount, .a(.href("\(base)/titres/\(o.id)/paiement"), .text("Enregistrer un paiement"),
+            .tr(.th(.attribute(named: "scope", value: "row"), .text(o.number)), .td(.text(names[o.$partner.id] ?? "—")),
+                .td(.text(FrenchFormat.date(o.issuedOn))), .td(.class("num"), .text(FrenchFormat.money(Money(cents: o.amountCents)))),
+                .td(.class("num"), .text(FrenchFormat.money(Money(cents: o.paidCents)))),
+                .td(.if(canWrite && o.paidCents != o.amountCents, .a(.href("\(base)/titres/\(o.id!)/paiement"), .text("Enregistrer un paiement"),
                                                            .ariaLabel("Enregistrer un paiement sur le titre \(o.number)")))))
         }
         let content: BodyNode = .group(
             .h1(.text("Relevés des partenaires")),
             .p(.class("lead"), .text(c.title)),
             .unwrap(notice) { .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text($0)) },
-            .p(.text("\(names[data.collectorID] ?? "Le financeur qui porte les dépenses") émet un titre de recettes à chaque partenaire pour sa part. "
-                     + "Total des parts des partenaires : \(money(data.total)).")),
+            .p(.text("\(names[data.collector] ?? "Le financeur qui porte les dépenses") émet un titre de recettes à chaque partenaire pour sa part. "
+                     + "Total des parts des partenaires : \(FrenchFormat.money(data.total)).")),
             .div(.class("page-actions"),
                  .if(canWrite, .form(.method(.post), .action("\(base)/titres"), CSRF.field(viewer.csrf),
                                      .button(.class("button"), .type(.submit), .text("Émettre les titres de recettes restant à émettre")))),
