@@ -68,6 +68,17 @@ public struct InterventionStepIn: Documented {
 enum InterventionStep: String, CaseIterable, Sendable {
     case accept, deliver, invoice, pay, cancel
 
+    /// The status the step leads to.
+    var target: InterventionStatus {
+        switch self {
+        case .accept: .accepted
+        case .deliver: .delivered
+        case .invoice: .invoiced
+        case .pay: .paid
+        case .cancel: .cancelled
+        }
+    }
+
     var summary: String {
         switch self {
         case .accept: "Accepter le devis : engage la part de chaque financeur public (409 si une enveloppe ou le plafond de minimis serait dépassé)"

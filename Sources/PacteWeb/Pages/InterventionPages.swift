@@ -277,8 +277,7 @@ enum InterventionPages {
     }
 
     static func nextSteps(_ status: InterventionStatus) -> [(segment: String, step: InterventionStep)] {
-        let targets: [InterventionStep: InterventionStatus] = [.accept: .accepted, .deliver: .delivered, .invoice: .invoiced, .pay: .paid, .cancel: .cancelled]
-        return stepSegments.filter { status.next.contains(targets[$0.step]!) }
+        stepSegments.filter { status.next.contains($0.step.target) }
     }
 
     static func interventions(_ view: ExecutionView, base: String) -> BodyNode {
