@@ -70,6 +70,7 @@ struct M027IndicatorGoalsAndMeasurements: AsyncMigration {
 /// whether it meets its goal at a date.
 public enum IndicatorReadings {
     public struct Reading: Sendable {
+        public var indicator: IndicatorModel
         public var indicatorID: UUID
         public var value: Quantity?
         public var measuredOn: CivilDate?
@@ -78,9 +79,10 @@ public enum IndicatorReadings {
         public var assessment: IndicatorAssessment
     }
 
-    public static func read(action: ActionModel, on date: CivilDate, db: any Database) async throws -> [UUID: Reading] {
+    /// The readings in the indicators' order on the sheet.
+    public static func read(action: ActionModel, on date: CivilDate, db: any Database) async throws -> [Reading] {
         let actionID = try action.requireID()
-        let indicators = try await IndicatorModel.query(on: db).filter(\.$action.$id == actionID).all()
+        let indicators = try await IndicatorModel.query(on: db).filter(\.$action.$id == actionID).sort(\.$position).all()
         let ids = try indicators.map { try $0.requireID() }
         let measurements = try await IndicatorMeasurementModel.query(on: db).filter(\.$indicator.$id ~~ ids).sort(\.$measuredOn).all()
         let interventions = try await InterventionModel.query(on: db).filter(\.$action.$id == actionID).filter(\.$status != .cancelled).all()
@@ -107,7 +109,7 @@ public enum IndicatorReadings {
             }
         }
 
-        var readings: [UUID: Reading] = [:]
+        var readings: [Reading] = []
         let byID = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id!, $0) })
         for indicator in indicators {
             let (measured, on, source) = value(of: indicator)
@@ -122,7 +124,7 @@ public enum IndicatorReadings {
             let elapsed = indicator.year.map { year in elapsedShare(of: year, at: date) } ?? .one
             let assessment = goal.map { IndicatorRules.assess($0, value: measured, base: base, elapsed: elapsed) }
                 ?? IndicatorAssessment(status: measured == nil ? .notMeasured : .onTrack, expected: nil, achieved: measured?.value)
-            readings[indicator.id!] = Reading(indicatorID: indicator.id!, value: measured, measuredOn: on, source: source, goal: goal, assessment: assessment)
+            readings.append(Reading(indicator: indicator, indicatorID: indicator.id!, value: measured, measuredOn: on, source: source, goal: goal, assessment: assessment))
         }
         return readings
     }

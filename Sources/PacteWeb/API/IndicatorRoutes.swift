@@ -112,9 +112,6 @@ enum IndicatorRoutes {
     }
 
     static func readings(_ action: ActionModel, on date: CivilDate, db: any Database) async throws -> [IndicatorReadingOut] {
-        let readings = try await IndicatorReadings.read(action: action, on: date, db: db)
-        return try await IndicatorModel.query(on: db).filter(\.$action.$id == action.requireID()).sort(\.$position).all().compactMap { indicator in
-            try readings[indicator.requireID()].map { try IndicatorReadingOut(indicator, $0) }
-        }
+        try await IndicatorReadings.read(action: action, on: date, db: db).map { try IndicatorReadingOut($0.indicator, $0) }
     }
 }

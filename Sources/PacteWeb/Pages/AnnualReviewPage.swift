@@ -50,10 +50,8 @@ enum AnnualReviewPage {
         guard let end = try? CivilDate(year: year, month: 12, day: 31) else { return [] }
         var lines: [(String, String, String)] = []
         for action in try await ActionModel.query(on: db).filter(\.$convention.$id == convention.requireID()).sort(\.$position).all() {
-            let readings = try await IndicatorReadings.read(action: action, on: end, db: db)
-            for indicator in try await IndicatorModel.query(on: db).filter(\.$action.$id == action.requireID()).sort(\.$position).all() {
-                guard let reading = readings[try indicator.requireID()] else { continue }
-                lines.append(("\(action.displayName) — \(indicator.label)", reading.value.map { FrenchFormat.decimal($0.value) } ?? "—",
+            for reading in try await IndicatorReadings.read(action: action, on: end, db: db) {
+                lines.append(("\(action.displayName) — \(reading.indicator.label)", reading.value.map { FrenchFormat.decimal($0.value) } ?? "—",
                               reading.assessment.status.label))
             }
         }

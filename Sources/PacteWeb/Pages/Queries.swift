@@ -274,7 +274,7 @@ enum PageQueries {
             indicators: try indicators.map {
                 (try $0.requireID(), $0.label, try StoredFraction.quantity($0.targetText), try StoredFraction.quantity($0.measuredText), $0.unit, $0.year)
             },
-            readings: try await IndicatorReadings.read(action: action, on: .today(), db: db),
+            readings: Dictionary(uniqueKeysWithValues: try await IndicatorReadings.read(action: action, on: .today(), db: db).map { ($0.indicatorID, $0) }),
             result: position.flatMap { evaluation.actions.indices.contains($0) ? evaluation.actions[$0] : nil },
             funders: evaluation.plan.funders,
             canWrite: try await Access.canWrite(principal, conventionID: conventionID, on: db))
