@@ -37,6 +37,7 @@ public enum PacteMigrations {
             M028AddOrganisationSiret(),
             M029CreateAnnualReviews(),
             M030CreateDeliverables(),
+            M031CreateInvoices(),
         ]
     }
 }

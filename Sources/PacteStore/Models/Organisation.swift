@@ -12,6 +12,8 @@ public final class OrganisationModel: Model, @unchecked Sendable {
     @OptionalField(key: "siren") public var siren: Siren?
     /// The head office's SIRET, which open-data schemas ask for (SCDL « Subventions »).
     @OptionalField(key: "siret") public var siret: Siret?
+    /// Where partners pay this organisation's invoices.
+    @OptionalField(key: "iban") public var iban: Iban?
     @OptionalField(key: "address") public var address: String?
     @OptionalField(key: "population") public var population: Int64?
     @OptionalField(key: "population_year") public var populationYear: Int?

@@ -16,6 +16,7 @@ public struct OrganisationOut: Documented {
     public var kindLabel: String
     public var siren: Siren?
     public var siret: Siret?
+    public var iban: Iban?
     public var address: String?
     public var population: Int64?
     public var populationYear: Int?
@@ -23,7 +24,7 @@ public struct OrganisationOut: Documented {
 
     init(_ m: OrganisationModel) throws {
         id = try m.requireID(); name = m.name; shortName = m.shortName; kind = m.kind; kindLabel = m.kind.label
-        siren = m.siren; siret = m.siret; address = m.address; population = m.population; populationYear = m.populationYear; isDemo = m.isDemo
+        siren = m.siren; siret = m.siret; iban = m.iban; address = m.address; population = m.population; populationYear = m.populationYear; isDemo = m.isDemo
     }
 
     public static var example: OrganisationOut {
@@ -40,12 +41,14 @@ public struct OrganisationIn: Documented {
     public var siren: Siren?
     /// The head office's SIRET; its first nine digits must be the SIREN.
     public var siret: Siret?
+    /// Where partners pay its invoices (written on them).
+    public var iban: Iban?
     public var address: String?
     public var population: Int64?
     public var populationYear: Int?
 
     public static var example: OrganisationIn {
-        OrganisationIn(name: "Ville de Sézanne", shortName: "Ville", kind: .commune, siren: try? Siren("215104985"), siret: nil,
+        OrganisationIn(name: "Ville de Sézanne", shortName: "Ville", kind: .commune, siren: try? Siren("215104985"), siret: nil, iban: nil,
                        address: "7 place de l'hôtel de ville", population: 4800, populationYear: 2025)
     }
 
@@ -61,6 +64,7 @@ public struct OrganisationIn: Documented {
             m.siret = siret
             m.siren = siret.siren
         }
+        if let iban { m.iban = iban }
         if let address { m.address = address }
         if let population {
             guard population >= 0 else { throw Problem.invalid("population", "La population ne peut pas être négative.") }

@@ -185,6 +185,7 @@ enum APIRoutes {
         StatementRoutes.register(api)
         IndicatorRoutes.register(api)
         AnnualReviewRoutes.register(api)
+        InvoiceRoutes.register(api)
         DeliverablePages.registerAPI(api)
 
         app.get("health") { req async -> Response in
