@@ -241,7 +241,8 @@ struct BrowserTests {
                          "/prestations", "/prestations/nouvelle", "/entreprises", "/entreprises/nouvelle", "/entreprises/\(companyID)",
                          "/entreprises/\(companyID)/modifier", "/entreprises/\(companyID)/etablissements/nouveau", "/entreprises/\(companyID)/aides/nouvelle",
                          "/entreprises/\(companyID)/entreprise-unique", "/entreprises/\(companyID)/attestation-de-minimis", "/aides-de-minimis",
-                         "/parametres", "/calendrier"]
+                         "/parametres", "/calendrier",
+                         "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/facturation"]
             // One service of seed 001, accepted, for the execution pages, its step forms and its notice.
             let seed001 = try await app.conventionID(titled: "seed 001")
             let fa3 = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == seed001).all().first { $0.code == "FA3" }?.id)
@@ -259,7 +260,8 @@ struct BrowserTests {
                           "/conventions/\(id)/reconduction", "/conventions/\(id)/fin", "/conventions/\(id)/deliberations/nouvelle",
                           "/conventions/\(id)/versions/nouvelle", "/conventions/\(id)/versions?a=current", "/conventions/\(id)/comites/nouveau",
                           "/conventions/\(id)/releves", "/conventions/\(id)/bilan?annee=2021",
-                          "/conventions/\(id)/livrables", "/conventions/\(id)/livrables/nouveau"]
+                          "/conventions/\(id)/livrables", "/conventions/\(id)/livrables/nouveau",
+                          "/conventions/\(id)/factures", "/conventions/\(id)/factures/nouvelle"]
                 if let article = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == id).first() {
                     paths.append("/conventions/\(id)/articles/\(try article.requireID())/modifier")
                 }

@@ -95,6 +95,58 @@ struct InvoiceTests {
         }
     }
 
+    @Test("Écrans : identités de facturation, formulaire d'émission avec erreurs en français, facture imprimable et son XML", arguments: Engine.available)
+    func screens(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let (convention, cma, _) = try await playSeed001(app)
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let base = "/conventions/\(convention)"
+            let ccst = try #require(try await OrganisationModel.query(on: app.db).filter(\.$shortName == "CCST").first())
+            let parties = try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == convention).all()
+            let sellerID = try #require(parties.first { $0.roles.contains(.operator) }?.$organisation.id)
+
+            let list = try await app.call(.GET, base + "/factures", token: cma).body.string
+            #expect(list.contains("Factures aux financeurs") && list.contains("manquant : facture impossible"))
+            #expect(list.contains("À facturer") && list.contains(FrenchFormat.money(Money(cents: 250_00))), "the 250 € service delivered in March waits for its invoice")
+
+            // The billing identity form: a wrong IBAN comes back in French with what was typed; a right one is saved.
+            let wrong = try await app.call(.POST, "/organisations/\(sellerID)/facturation", token: admin,
+                                           form: ["siret": "130 027 980 00007", "address": "65-69 rue Daubenton, 21000 Dijon", "iban": "FR76 3000 6000 0112 3456 7890 188", "retour": base + "/factures"])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.body.string.contains("clé de contrôle") && wrong.body.string.contains("65-69 rue Daubenton"))
+            #expect(try await OrganisationModel.find(sellerID, on: app.db)?.siret == nil, "nothing saved")
+            let saved = try await app.call(.POST, "/organisations/\(sellerID)/facturation", token: admin,
+                                           form: ["siret": "130 027 980 00007", "address": "65-69 rue Daubenton, 21000 Dijon", "iban": "FR76 3000 6000 0112 3456 7890 189", "retour": base + "/factures"])
+            #expect(saved.status == .seeOther && saved.headers.first(name: .location) == base + "/factures")
+            #expect(try await app.call(.POST, "/organisations/\(ccst.id!)/facturation", token: admin, form: ["siret": "24900024100003"]).status == .seeOther)
+
+            // The issue form: a missing reference and a reversed period are reported next to their fields.
+            let form = try await app.call(.GET, base + "/factures/nouvelle?acheteur=\(ccst.id!)", token: cma).body.string
+            #expect(form.contains("Référence d'engagement de l'acheteur") && form.contains("selected"))
+            let refused = try await app.call(.POST, base + "/factures/nouvelle", token: cma,
+                                             form: ["buyerID": ccst.id!.uuidString, "periodStart": "31/03/2021", "periodEnd": "01/03/2021", "buyerReference": ""])
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Renseignez « Référence d'engagement de l'acheteur »"))
+            let reversed = try await app.call(.POST, base + "/factures/nouvelle", token: cma,
+                                              form: ["buyerID": ccst.id!.uuidString, "periodStart": "31/03/2021", "periodEnd": "01/03/2021", "buyerReference": "EJ-42"])
+            #expect(reversed.body.string.contains("après sa fin"), "\(reversed.body.string.prefix(300))")
+            let issued = try await app.call(.POST, base + "/factures/nouvelle", token: cma,
+                                            form: ["buyerID": ccst.id!.uuidString, "periodStart": "01/03/2021", "periodEnd": "31/03/2021", "issuedOn": "05/04/2021",
+                                                   "buyerReference": "EJ-42", "note": "Prestations de mars"])
+            #expect(issued.status == .seeOther)
+            let location = try #require(issued.headers.first(name: .location))
+            #expect(location.contains("/factures/") && location.hasSuffix("?ok=facture"))
+            let printed = try await app.call(.GET, location, token: cma).body.string
+            for fragment in ["Facture n° F2021-0001", "Facture émise.", "SIRET 130 027 980 00007", "SIRET 249 000 241 00003", "EJ-42", "05/04/2021", "05/05/2021",
+                             "non soumis à la TVA", "Net à payer", FrenchFormat.money(Money(cents: 250_00)), "FR76 3000 6000 0112 3456 7890 189", "40 €"] {
+                #expect(printed.contains(fragment), "\(fragment)")
+            }
+            let xmlPath = String(location.prefix { $0 != "?" }) + "/xml"
+            let xml = try await app.call(.GET, xmlPath, token: cma)
+            #expect(xml.status == .ok && xml.body.string.contains("<ram:Content>Prestations de mars</ram:Content>"))
+            #expect(try await app.call(.GET, base + "/factures", token: cma).body.string.contains("F2021-0001"))
+        }
+    }
+
     @Test("Les trois régimes (net de taxes, HT, TTC) passent le contrôleur indépendant : XSD Factur-X, règles EN 16931 et règles françaises")
     func everyRegimeValidates() throws {
         guard InvoiceValidator.available() else { return }

@@ -58,14 +58,16 @@ public enum CrossIndustryInvoice {
     /// The mentions French law requires on an invoice between professionals (code de commerce L441-9),
     /// with the subject codes the French e-invoicing rules look for, then the invoice's own note.
     static func notes(_ invoice: EInvoice) -> [(subject: String?, content: String)] {
-        var notes: [(String?, String)] = [
-            ("PMT", "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €."),
-            ("PMD", "Pénalités de retard : taux d'intérêt de la Banque centrale européenne majoré de 10 points (code de commerce, art. L441-10)."),
-            ("AAB", "Pas d'escompte pour paiement anticipé."),
-        ]
+        var notes: [(subject: String?, content: String)] = legalMentions.map { ($0.subject, $0.content) }
         if let note = invoice.note, !note.isEmpty { notes.append((nil, note)) }
         return notes
     }
+
+    public static let legalMentions: [(subject: String, content: String)] = [
+        ("PMT", "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €."),
+        ("PMD", "Pénalités de retard : taux d'intérêt de la Banque centrale européenne majoré de 10 points (code de commerce, art. L441-10)."),
+        ("AAB", "Pas d'escompte pour paiement anticipé."),
+    ]
 
     private static func line(_ w: inout XMLText, _ line: EInvoice.Line, number: Int, vat: EInvoice.VAT) {
         w.open("ram:IncludedSupplyChainTradeLineItem")

@@ -125,11 +125,15 @@ public enum Invoices {
 
     /// What the buyer has not been invoiced yet for services delivered in the period: its committed
     /// part of each (which follows the invoiced amount when the service's invoice differed from the quote).
-    public static func candidates(conventionID: UUID, buyerID: UUID, from start: CivilDate, to end: CivilDate,
+    /// Without dates, every service delivered so far.
+    public static func candidates(conventionID: UUID, buyerID: UUID, from start: CivilDate?, to end: CivilDate?,
                                   on db: any Database) async throws -> [Candidate] {
         let interventions = try await InterventionModel.query(on: db).filter(\.$convention.$id == conventionID)
             .filter(\.$status ~~ [.delivered, .invoiced, .paid]).with(\.$company).with(\.$service).all()
-            .filter { ($0.deliveredOn.map { start <= $0 && $0 <= end }) ?? false }
+            .filter { intervention in
+                guard let day = intervention.deliveredOn else { return false }
+                return start.map { $0 <= day } ?? true && end.map { day <= $0 } ?? true
+            }
         guard !interventions.isEmpty else { return [] }
         let ids = interventions.compactMap(\.id)
         let commitments = try await CommitmentModel.query(on: db).filter(\.$interventionID ~~ ids).filter(\.$funder.$id == buyerID)
@@ -220,7 +224,7 @@ public enum Invoices {
     static func party(_ organisation: OrganisationModel, field: String, role: String) throws -> EInvoice.Party {
         guard let siret = organisation.siret else {
             throw StoreError.invalid(field: field, message: "Le SIRET \(role), \(organisation.name), manque : renseignez le SIRET de son siège "
-                + "(fiche de facturation de l'organisation) avant de facturer.")
+                + "(« Identités de facturation », page des factures) avant de facturer.")
         }
         return EInvoice.Party(name: organisation.name, siret: siret, address: organisation.address)
     }

@@ -58,11 +58,7 @@ enum DirectoryRoutes {
         api.on(.PATCH, "organisations", ":organisationID", summary: "Modifier une organisation (ses agents ou un administrateur)", tag: "Organisations",
                request: OrganisationIn.example, response: OrganisationOut.example) { req in
             let model = try await writableOrganisation(req)
-            let input = try req.content.decode(OrganisationIn.self)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.update(model, "organisation", conventionID: nil, actor: actor, on: tx) { try input.apply(to: $0) }
-            }
+            try await update(req, model, try req.content.decode(OrganisationIn.self))
             return try OrganisationOut(model)
         }
         api.on(.DELETE, "organisations", ":organisationID", summary: "Supprimer une organisation (administrateur de la plateforme ; refusé si elle est partie ou financeur)",
@@ -122,6 +118,14 @@ enum DirectoryRoutes {
         let id = try Access.uuid(req, "organisationID", "Organisation")
         guard let model = try await OrganisationModel.find(id, on: req.db) else { throw Problem.notFound("Organisation") }
         return model
+    }
+
+    /// Shared by the API and the billing form: one audited write.
+    static func update(_ req: Request, _ model: OrganisationModel, _ input: OrganisationIn) async throws {
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.update(model, "organisation", conventionID: nil, actor: actor, on: tx) { try input.apply(to: $0) }
+        }
     }
 
     static func writableOrganisation(_ req: Request) async throws -> OrganisationModel {

@@ -25,6 +25,7 @@ enum ConventionPage {
                 .a(.class("button secondary"), .href("\(base)/execution"), .text("Exécution et suivi")),
                 .a(.class("button secondary"), .href("\(base)/gouvernance"), .text("Vie et gouvernance")),
                 .a(.class("button secondary"), .href("\(base)/releves"), .text("Relevés des partenaires")),
+                .a(.class("button secondary"), .href("\(base)/factures"), .text("Factures")),
                 .a(.class("button secondary"), .href("\(base)/bilan"), .text("Bilan annuel")),
                 .a(.class("button secondary"), .href("\(base)/livrables"), .text("Livrables"))
             ),

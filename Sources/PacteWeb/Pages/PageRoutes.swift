@@ -58,6 +58,8 @@ enum PageRoutes {
         InterventionPages.register(convention)
         GovernancePages.register(convention)
         StatementPages.register(convention)
+        BillingIdentityForm.register(pages)
+        InvoicePages.register(convention)
         AnnualReviewPage.register(convention)
         DeliverablePages.registerPages(convention)
         CompanyForms.register(pages)
@@ -97,6 +99,7 @@ enum Notices {
             "comite": "Comité créé.",
             "signature": "Signature enregistrée.",
             "titres": "Titres de recettes émis.",
+            "facture": "Facture émise.",
             "bilan": "Observations enregistrées.",
             "livrable": "Livrable ajouté.",
             "livraison": "Livraison enregistrée.",
