@@ -46,4 +46,40 @@ struct StatementTests {
             #expect(lines.contains { $0.contains(";1518,30;1518,30;1000,00;0,00;518,30") }, "\(lines)")
         }
     }
+
+    @Test("Exports : l'utilisateur choisit ses colonnes, en CSV, XLSX et ODS ; une colonne inconnue est refusée en français", arguments: Engine.available)
+    func chosenColumns(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let agent = try await app.token("agent.ardennes.cd08@demo.pacte.fr")
+            let ardennes = try await app.conventionID(titled: "seed 002")
+            let base = "/conventions/\(ardennes)"
+            let page = try await app.call(.GET, base + "/releves", token: agent).body.string
+            #expect(page.contains("Choisir les colonnes à télécharger"))
+            #expect(page.components(separatedBy: #"name="colonnes""#).count - 1 == StatementPages.header.count)
+            #expect(page.contains(#"formaction="\#(base)/releves.ods""#))
+
+            let csv = try await app.call(.GET, base + "/releves.csv?colonnes=1&colonnes=2", token: agent)
+            let lines = String(decoding: Array(csv.body.readableBytesView).dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.first == "Partenaire;Part due")
+            #expect(lines.count == 8 && lines.contains { $0.hasSuffix(";11012,96") }, "\(lines)")
+            // Order follows the table, not the query; a repeated column counts once.
+            let reordered = try await app.call(.GET, base + "/releves.csv?colonnes=4&colonnes=1&colonnes=4", token: agent)
+            #expect(String(decoding: Array(reordered.body.readableBytesView).dropFirst(3), as: UTF8.self).hasPrefix("Partenaire;Payé\r\n"))
+
+            let unknown = try await app.call(.GET, base + "/releves.xlsx?colonnes=9", token: agent)
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.body.string.contains("ce tableau a 6 colonnes"), "\(unknown.body.string.prefix(400))")
+
+            if Office.isInstalled || Office.isRequired {
+                let xlsx = try await app.call(.GET, base + "/releves.xlsx?colonnes=1&colonnes=2", token: agent)
+                let ods = try await app.call(.GET, base + "/releves.ods?colonnes=1&colonnes=2", token: agent)
+                let read = try await Office.convertToCSV([("xlsx", Data(xlsx.body.readableBytesView)), ("ods", Data(ods.body.readableBytesView))])
+                for text in read {
+                    let rows = text.components(separatedBy: .newlines).filter { !$0.isEmpty }
+                    #expect(rows.first == "Partenaire;Part due", "\(rows.prefix(2))")
+                    #expect(rows.count == 8 && rows.contains { $0.hasSuffix(";11012.96") }, "\(rows)")
+                }
+            }
+        }
+    }
 }

@@ -217,29 +217,33 @@ struct XMLText {
     }
 
     mutating func leaf(_ name: String, _ value: String, attributes: [(String, String)] = []) {
-        text += indent + "<" + name + Self.attributes(attributes) + ">" + Self.escape(value) + "</" + name + ">\n"
+        text += indent + "<" + name + Self.attributes(attributes) + ">" + XMLEscaping.escape(value) + "</" + name + ">\n"
     }
 
     private var indent: String { String(repeating: "  ", count: depth) }
 
     private static func attributes(_ pairs: [(String, String)]) -> String {
-        pairs.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
+        pairs.map { " \($0.0)=\"\(XMLEscaping.escape($0.1))\"" }.joined()
     }
+}
 
-    static func escape(_ value: String) -> String {
+/// XML text and attribute escaping, shared by every XML Pacte writes (invoices, XLSX, ODS).
+public enum XMLEscaping {
+    /// Escapes the five XML characters and drops what XML 1.0 cannot hold (control characters other
+    /// than tab and line ends, U+FFFE, U+FFFF).
+    public static func escape(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(value.count)
-        for character in value {
-            switch character {
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            case "'": out += "&apos;"
+            case "'": out += "&#39;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
             default:
-                // Control characters other than tab and newline are not allowed in XML 1.0.
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.value < 0x20,
-                   scalar != "\t", scalar != "\n", scalar != "\r" { out += " " } else { out.append(character) }
+                if scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF { out.unicodeScalars.append(scalar) }
             }
         }
         return out

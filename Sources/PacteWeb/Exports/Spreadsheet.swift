@@ -28,6 +28,29 @@ struct Spreadsheet: Hashable, Sendable {
         }
     }
 
+    /// The chosen columns only, in the table's order.
+    func selecting(_ columns: [Int]) -> Spreadsheet {
+        Spreadsheet(sheetName: sheetName, header: columns.map { header[$0] },
+                    rows: rows.map { row in columns.map { $0 < row.count ? row[$0] : .empty } })
+    }
+
+    /// The 0-based columns named by the request's `colonnes` parameters (1-based), nil for all.
+    static func chosenColumns(_ request: Request, count: Int) throws -> [Int]? {
+        let named = (request.url.query ?? "").split(separator: "&").compactMap { pair -> String? in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 && parts[0] == "colonnes" ? String(parts[1]) : nil
+        }
+        guard !named.isEmpty else { return nil }
+        var columns: Set<Int> = []
+        for text in named {
+            guard let number = Int(text), (1...count).contains(number) else {
+                throw Problem.invalid("colonnes", "Colonne « \(text.removingPercentEncoding ?? text) » inconnue : ce tableau a \(count) colonnes, numérotées de 1 à \(count).")
+            }
+            columns.insert(number - 1)
+        }
+        return columns.sorted()
+    }
+
     /// The sheet name both programs accept: Excel refuses more than 31 characters, `[]:*?/\`, and an
     /// apostrophe at either end.
     var safeSheetName: String {
@@ -52,13 +75,7 @@ extension Spreadsheet.Cell {
 enum XML {
     /// The five markup characters escaped as in HTML attributes (`&#39;` is XML too); the control
     /// characters XML 1.0 cannot write at all are dropped, since one would make the file unreadable.
-    static func escape(_ text: String) -> String {
-        var kept = String.UnicodeScalarView()
-        kept.append(contentsOf: text.unicodeScalars.filter { scalar in
-            ["\t", "\n", "\r"].contains(scalar) || (scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF)
-        })
-        return escapeAttribute(String(kept))
-    }
+    static func escape(_ text: String) -> String { XMLEscaping.escape(text) }
 
     static let declaration = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
 }
@@ -84,8 +101,11 @@ enum SpreadsheetFormat: String, CaseIterable, Sendable {
     }
 
     /// The file as a download named `fileName.csv` (or `.xlsx`, `.ods`).
-    func response(_ sheet: Spreadsheet, fileName: String) throws -> Response {
-        let response = Response(status: .ok, body: .init(data: try data(sheet)))
+    /// The file, with only the columns the user ticked (`colonnes=1&colonnes=4`, numbered from 1) when the
+    /// request names some.
+    func response(_ sheet: Spreadsheet, fileName: String, request: Request) throws -> Response {
+        let chosen = try Spreadsheet.chosenColumns(request, count: sheet.header.count)
+        let response = Response(status: .ok, body: .init(data: try data(chosen.map(sheet.selecting) ?? sheet)))
         response.headers.replaceOrAdd(name: .contentType, value: contentType)
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fileName).\(rawValue)\"")
         return response

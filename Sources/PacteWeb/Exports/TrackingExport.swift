@@ -55,7 +55,7 @@ enum TrackingExport {
         for format in SpreadsheetFormat.allCases {
             pages.get("conventions", ":conventionID", "suivi.\(format.rawValue)") { req async throws -> Response in
                 let convention = try await Access.convention(req)
-                return try format.response(spreadsheet(try await Tracking.table(for: convention, on: req.db)), fileName: "tableau-de-suivi")
+                return try format.response(spreadsheet(try await Tracking.table(for: convention, on: req.db)), fileName: "tableau-de-suivi", request: req)
             }
         }
     }

@@ -30,7 +30,7 @@ enum AidRegister {
             return period
         }
 
-        var query: String { "du=\(FrenchFormat.date(from))&au=\(FrenchFormat.date(to))" }
+        var parameters: [(name: String, value: String)] { [("du", FrenchFormat.date(from)), ("au", FrenchFormat.date(to))] }
     }
 
     static func entries(_ period: Period, on db: any Database) async throws -> [Entry] {
@@ -70,7 +70,7 @@ enum AidRegister {
             pages.get("aides-de-minimis", "registre.\(format.rawValue)") { req async throws -> Response in
                 let period = try Period.read(req)
                 return try format.response(sheet(try await entries(period, on: req.db)),
-                                           fileName: "aides-de-minimis-\(period.from)-\(period.to)".replacingOccurrences(of: "/", with: "-"))
+                                           fileName: "aides-de-minimis-\(period.from)-\(period.to)".replacingOccurrences(of: "/", with: "-"), request: req)
             }
         }
     }
@@ -97,10 +97,7 @@ enum AidRegister {
             .p(.attribute(named: "role", value: "status"),
                .text(entries.isEmpty ? "Aucune aide sur la période."
                      : "\(entries.count == 1 ? "1 aide" : "\(entries.count) aides") pour \(FrenchFormat.money(total)), du \(FrenchFormat.date(period.from)) au \(FrenchFormat.date(period.to)).")),
-            .p(.text("Télécharger : "),
-               .a(.href("/aides-de-minimis/registre.csv?\(period.query)"), .text("CSV (Excel)")), .text(" · "),
-               .a(.href("/aides-de-minimis/registre.xlsx?\(period.query)"), .text("XLSX")), .text(" · "),
-               .a(.href("/aides-de-minimis/registre.ods?\(period.query)"), .text("ODS (LibreOffice)"))),
+            DownloadPicker.render(path: "/aides-de-minimis/registre", query: period.parameters, header: header, id: "registre"),
             .if(!entries.isEmpty, .div(.class("table-wrap"), .table(
                 .caption(.text("Aides de minimis accordées sur la période")),
                 .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Date d'octroi")),

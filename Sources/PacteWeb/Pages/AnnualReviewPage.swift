@@ -32,7 +32,7 @@ enum AnnualReviewPage {
                 let model = try await Access.convention(req)
                 let year = try AnnualReviewRoutes.year(req)
                 let data = try await AnnualReviewRoutes.load(model, year: year, on: req.db)
-                return try format.response(sheet(data.review), fileName: "bilan-\(year)")
+                return try format.response(sheet(data.review), fileName: "bilan-\(year)", request: req)
             }
         }
     }
@@ -80,10 +80,8 @@ enum AnnualReviewPage {
             .form(.class("search-form no-print"), .method(.get), .action("\(base)/bilan"),
                   Field(name: "annee", label: "Année", short: true).render(FormState(values: ["annee": [String(review.year)]])),
                   .button(.class("button"), .type(.submit), .text("Afficher"))),
-            .p(.class("no-print"), .text("Télécharger le tableau : "),
-               .a(.href("\(base)/bilan.csv?annee=\(review.year)"), .text("CSV")), .text(" · "),
-               .a(.href("\(base)/bilan.xlsx?annee=\(review.year)"), .text("XLSX")), .text(" · "),
-               .a(.href("\(base)/bilan.ods?annee=\(review.year)"), .text("ODS")), .text(". Imprimez la page pour le comité (format A4).")),
+            DownloadPicker.render(path: "\(base)/bilan", query: [("annee", String(review.year))], header: header, id: "bilan"),
+            .p(.class("no-print muted"), .text("Imprimez la page pour le comité (format A4).")),
             .if(review.plannedOverWholeConvention,
                 .p(.class("muted"), .text("Le plan de financement n'est pas annualisé : le prévu est celui de toute la durée de la convention."))),
             .h2(.text("Prévu et réalisé par financeur")),

@@ -188,10 +188,7 @@ enum InterventionPages {
             .h2(.id("prestations"), .text("Prestations")),
             interventions(view, base: base),
             .h2(.id("suivi"), .text("Tableau de suivi mensuel")),
-            .p(.text("Téléchargez-le : "),
-               .a(.href("\(base)/suivi.csv"), .text("CSV (Excel)")), .text(" · "),
-               .a(.href("\(base)/suivi.xlsx"), .text("XLSX")), .text(" · "),
-               .a(.href("\(base)/suivi.ods"), .text("ODS (LibreOffice)")), .text(".")),
+            DownloadPicker.render(path: "\(base)/suivi", header: TrackingExport.header, id: "suivi"),
             trackingChart(view.tracking),
             trackingTable(view.tracking)
         )

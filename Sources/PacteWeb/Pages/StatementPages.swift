@@ -22,7 +22,7 @@ enum StatementPages {
             convention.get("releves.\(format.rawValue)") { req async throws -> Response in
                 let model = try await Access.convention(req)
                 let data = try await StatementRoutes.load(req, model, collector: nil, year: nil)
-                return try format.response(sheet(data.statements), fileName: "releves-partenaires")
+                return try format.response(sheet(data.statements), fileName: "releves-partenaires", request: req)
             }
         }
         convention.post("titres") { req async throws -> Response in
@@ -99,9 +99,8 @@ enum StatementPages {
             .div(.class("page-actions"),
                  .if(canWrite, .form(.method(.post), .action("\(base)/titres"), CSRF.field(viewer.csrf),
                                      .button(.class("button"), .type(.submit), .text("Émettre les titres de recettes restant à émettre")))),
-                 .a(.class("button secondary"), .href("\(base)/releves.csv"), .text("CSV")),
-                 .a(.class("button secondary"), .href("\(base)/releves.xlsx"), .text("XLSX")),
-                 .a(.class("button secondary"), .href("\(base)/releves.ods"), .text("ODS"))),
+                 .empty),
+            DownloadPicker.render(path: "\(base)/releves", header: header, id: "releves"),
             .div(.class("table-wrap"), .table(
                 .caption(.text("Part de chaque partenaire, titres émis et paiements")),
                 .thead(.tr(.forEach(header.enumerated()) { index, label in
