@@ -274,6 +274,9 @@ struct BrowserTests {
                     let actionPath = "/conventions/\(id)/actions/\(try action.requireID())"
                     paths += [actionPath, actionPath + "/modifier", actionPath + "/lignes/nouvelle", actionPath + "/parts/nouvelle",
                               actionPath + "/indicateurs/nouvelle"]
+                    if let indicator = try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).first() {
+                        paths += [actionPath + "/indicateurs/\(try indicator.requireID())/objectif", actionPath + "/indicateurs/\(try indicator.requireID())/mesure"]
+                    }
                 }
             }
             try await Browser.withSession { browser in

@@ -51,4 +51,48 @@ struct IndicatorAPITests {
             #expect(readings.first { $0["indicatorID"] as? String == diagnosed.id!.uuidString }?["value"] as? String == "0", "no service delivered yet")
         }
     }
+
+    @Test("PROTECT'EAU par les formulaires : objectif « dont 60 % », mesures datées, erreurs en français, mesure refusée sur un indicateur calculé",
+          arguments: Engine.available)
+    func protectEauForms(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let dijon = try await app.conventionID(titled: "seed 003")
+            let indicators = try await IndicatorModel.query(on: app.db).with(\.$action).all().filter { $0.action.$convention.id == dijon }
+            let diagnosed = try #require(indicators.first { $0.label == "Sites diagnostiqués" })
+            let regularised = try #require(indicators.first { $0.label == "Sites diagnostiqués régularisés" })
+            let action = "/conventions/\(dijon)/actions/\(diagnosed.$action.id)"
+            let sheet = try await app.call(.GET, action, token: admin).body.string
+            #expect(sheet.contains("\(action)/indicateurs/\(regularised.id!)/objectif") && sheet.contains("\(action)/indicateurs/\(regularised.id!)/mesure"))
+            let goalForm = try await app.call(.GET, action + "/indicateurs/\(regularised.id!)/objectif", token: admin).body.string
+            #expect(goalForm.contains("Sites diagnostiqués") && goalForm.contains("Saisie à la main"))
+
+            let missing = try await app.call(.POST, action + "/indicateurs/\(regularised.id!)/objectif", token: admin, form: ["mode": "share", "rate": "soixante"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("Choisissez « Indicateur de référence »") && missing.body.string.contains("soixante"))
+            let goal = try await app.call(.POST, action + "/indicateurs/\(regularised.id!)/objectif", token: admin,
+                                          form: ["mode": "share", "rate": "60 %", "baseIndicatorID": diagnosed.id!.uuidString, "autoSource": ""])
+            #expect(goal.status == .seeOther)
+            #expect(try await IndicatorModel.find(regularised.id, on: app.db)?.goalRate == .percent(60))
+
+            let badValue = try await app.call(.POST, action + "/indicateurs/\(diagnosed.id!)/mesure", token: admin,
+                                              form: ["measuredOn": "15/12/2022", "value": "cinq", "source": "rapport"])
+            #expect(badValue.status == .unprocessableEntity && badValue.body.string.contains("Quantité illisible"))
+            for (indicator, value) in [(diagnosed, "5"), (regularised, "3")] {
+                let saved = try await app.call(.POST, action + "/indicateurs/\(indicator.id!)/mesure", token: admin,
+                                               form: ["measuredOn": "15/12/2022", "value": value, "source": "rapport PROTECT'EAU"])
+                #expect(saved.status == .seeOther && saved.headers.first(name: .location)?.contains("ok=mesure") == true)
+            }
+            let readings = try #require(try json(try await app.call(.GET, "/api/v1/conventions/\(dijon)/actions/\(diagnosed.$action.id)/indicator-readings?on=2022-12-31",
+                                                                    token: admin)) as? [[String: Any]])
+            #expect(readings.first { $0["indicatorID"] as? String == regularised.id!.uuidString }?["status"] as? String == "onTrack")
+
+            // Measured from execution: the form says so, and a typed value is refused in French.
+            #expect(try await app.call(.POST, action + "/indicateurs/\(diagnosed.id!)/objectif", token: admin,
+                                       form: ["mode": "count", "autoSource": "servicesDelivered"]).status == .seeOther)
+            let computed = try await app.call(.POST, action + "/indicateurs/\(diagnosed.id!)/mesure", token: admin,
+                                              form: ["measuredOn": "01/02/2023", "value": "4"])
+            #expect(computed.body.string.contains("calculé à partir de l'exécution"))
+        }
+    }
 }

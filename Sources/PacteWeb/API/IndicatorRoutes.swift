@@ -75,16 +75,7 @@ enum IndicatorRoutes {
             let convention = try await Access.writableConvention(req)
             let model = try await Access.action(req, in: convention)
             let indicator = try await ConventionRoutes.indicators.find(req, convention)
-            let input = try req.content.decode(MeasurementIn.self)
-            guard indicator.autoSource == nil else {
-                throw Problem(.conflict, "Cet indicateur est calculé à partir de l'exécution : il ne se saisit pas.", field: "value")
-            }
-            let measurement = IndicatorMeasurementModel(id: UUID(), indicatorID: try indicator.requireID(), measuredOn: input.measuredOn,
-                                                        value: input.value.quantity, source: input.source)
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.create(measurement, "indicator-measurement", conventionID: convention.id, actor: actor, on: tx)
-            }
+            try await record(req, convention, indicator, try req.content.decode(MeasurementIn.self))
             return try await readings(model, on: .today(), db: req.db)
         }
         api.on(.PUT, action + ["indicators", ":indicatorID", "goal"], summary: "Régler l'objectif d'un indicateur (part d'un autre indicateur, mesure calculée)",
@@ -92,22 +83,39 @@ enum IndicatorRoutes {
             let convention = try await Access.writableConvention(req)
             let model = try await Access.action(req, in: convention)
             let indicator = try await ConventionRoutes.indicators.find(req, convention)
-            let input = try req.content.decode(IndicatorGoalIn.self)
-            if input.rate != nil {
-                guard let base = input.baseIndicatorID, base != indicator.id,
-                      try await IndicatorModel.query(on: req.db).filter(\.$id == base).filter(\.$action.$id == model.requireID()).count() == 1 else {
-                    throw Problem.invalid("baseIndicatorID", "Une part se calcule sur un autre indicateur de la même action.")
-                }
-            }
-            let actor = try req.requirePrincipal().actor
-            try await Store.write(on: req.db) { tx in
-                try await Audited.update(indicator, "indicator", conventionID: convention.id, actor: actor, on: tx) { m in
-                    m.goalRate = input.rate
-                    m.baseIndicatorID = input.rate == nil ? nil : input.baseIndicatorID
-                    m.autoSource = input.autoSource
-                }
-            }
+            try await setGoal(req, convention, model, indicator, try req.content.decode(IndicatorGoalIn.self))
             return try await readings(model, on: .today(), db: req.db)
+        }
+    }
+
+    /// Shared by the API and the measurement form.
+    static func record(_ req: Request, _ convention: ConventionModel, _ indicator: IndicatorModel, _ input: MeasurementIn) async throws {
+        guard indicator.autoSource == nil else {
+            throw Problem(.conflict, "Cet indicateur est calculé à partir de l'exécution : il ne se saisit pas.", field: "value")
+        }
+        let measurement = IndicatorMeasurementModel(id: UUID(), indicatorID: try indicator.requireID(), measuredOn: input.measuredOn,
+                                                    value: input.value.quantity, source: input.source)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.create(measurement, "indicator-measurement", conventionID: convention.id, actor: actor, on: tx)
+        }
+    }
+
+    /// Shared by the API and the goal form.
+    static func setGoal(_ req: Request, _ convention: ConventionModel, _ model: ActionModel, _ indicator: IndicatorModel, _ input: IndicatorGoalIn) async throws {
+        if input.rate != nil {
+            guard let base = input.baseIndicatorID, base != indicator.id,
+                  try await IndicatorModel.query(on: req.db).filter(\.$id == base).filter(\.$action.$id == model.requireID()).count() == 1 else {
+                throw Problem.invalid("baseIndicatorID", "Une part se calcule sur un autre indicateur de la même action.")
+            }
+        }
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            try await Audited.update(indicator, "indicator", conventionID: convention.id, actor: actor, on: tx) { m in
+                m.goalRate = input.rate
+                m.baseIndicatorID = input.rate == nil ? nil : input.baseIndicatorID
+                m.autoSource = input.autoSource
+            }
         }
     }
 

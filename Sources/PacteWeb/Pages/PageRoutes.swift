@@ -60,6 +60,7 @@ enum PageRoutes {
         StatementPages.register(convention)
         BillingIdentityForm.register(pages)
         InvoicePages.register(convention)
+        IndicatorForms.register(convention)
         AnnualReviewPage.register(convention)
         DeliverablePages.registerPages(convention)
         CompanyForms.register(pages)
@@ -100,6 +101,7 @@ enum Notices {
             "signature": "Signature enregistrée.",
             "titres": "Titres de recettes émis.",
             "facture": "Facture émise.",
+            "mesure": "Mesure enregistrée.",
             "bilan": "Observations enregistrées.",
             "livrable": "Livrable ajouté.",
             "livraison": "Livraison enregistrée.",
