@@ -13,11 +13,7 @@ struct IndicatorAPITests {
           arguments: Engine.available)
     func protectEau(engine: Engine) async throws {
         try await withDemo(engine) { app in
-            let admin = try await app.token("admin@demo.pacte.fr")
-            let dijon = try await app.conventionID(titled: "seed 003")
-            let indicators = try await IndicatorModel.query(on: app.db).with(\.$action).all().filter { $0.action.$convention.id == dijon }
-            let diagnosed = try #require(indicators.first { $0.label == "Sites diagnostiqués" })
-            let regularised = try #require(indicators.first { $0.label == "Sites diagnostiqués régularisés" })
+            let (admin, dijon, diagnosed, regularised) = try await protectEau(app)
             let base = "/api/v1/conventions/\(dijon)/actions/\(diagnosed.$action.id)"
             let goal = try await app.call(.PUT, base + "/indicators/\(regularised.id!)/goal", token: admin,
                                           json: #"{"rate":"60 %","baseIndicatorID":"\#(diagnosed.id!)"}"#)
@@ -56,11 +52,7 @@ struct IndicatorAPITests {
           arguments: Engine.available)
     func protectEauForms(engine: Engine) async throws {
         try await withDemo(engine) { app in
-            let admin = try await app.token("admin@demo.pacte.fr")
-            let dijon = try await app.conventionID(titled: "seed 003")
-            let indicators = try await IndicatorModel.query(on: app.db).with(\.$action).all().filter { $0.action.$convention.id == dijon }
-            let diagnosed = try #require(indicators.first { $0.label == "Sites diagnostiqués" })
-            let regularised = try #require(indicators.first { $0.label == "Sites diagnostiqués régularisés" })
+            let (admin, dijon, diagnosed, regularised) = try await protectEau(app)
             let action = "/conventions/\(dijon)/actions/\(diagnosed.$action.id)"
             let sheet = try await app.call(.GET, action, token: admin).body.string
             #expect(sheet.contains("\(action)/indicateurs/\(regularised.id!)/objectif") && sheet.contains("\(action)/indicateurs/\(regularised.id!)/mesure"))
@@ -94,5 +86,15 @@ struct IndicatorAPITests {
                                               form: ["measuredOn": "01/02/2023", "value": "4"])
             #expect(computed.body.string.contains("calculé à partir de l'exécution"))
         }
+    }
+
+    /// An administrator's token, the Dijon convention (seed 003) and PROTECT'EAU's two indicators.
+    private func protectEau(_ app: Application) async throws -> (String, UUID, IndicatorModel, IndicatorModel) {
+        let admin = try await app.token("admin@demo.pacte.fr")
+        let dijon = try await app.conventionID(titled: "seed 003")
+        let indicators = try await IndicatorModel.query(on: app.db).with(\.$action).all().filter { $0.action.$convention.id == dijon }
+        let diagnosed = try #require(indicators.first { $0.label == "Sites diagnostiqués" })
+        let regularised = try #require(indicators.first { $0.label == "Sites diagnostiqués régularisés" })
+        return (admin, dijon, diagnosed, regularised)
     }
 }

@@ -143,21 +143,7 @@ enum CSRF {
 }
 
 /// Plot escapes text but writes attribute values as given: every value that may hold user input goes through here.
-func escapeAttribute(_ value: String) -> String {
-    var out = ""
-    out.reserveCapacity(value.count)
-    for character in value {
-        switch character {
-        case "&": out += "&amp;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        default: out.append(character)
-        }
-    }
-    return out
-}
+func escapeAttribute(_ value: String) -> String { XMLEscaping.escape(value) }
 
 /// A percent-encoded path segment or query value.
 func urlPart(_ value: String) -> String {
