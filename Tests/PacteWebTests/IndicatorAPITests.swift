@@ -78,6 +78,10 @@ struct IndicatorAPITests {
             let readings = try #require(try json(try await app.call(.GET, "/api/v1/conventions/\(dijon)/actions/\(diagnosed.$action.id)/indicator-readings?on=2022-12-31",
                                                                     token: admin)) as? [[String: Any]])
             #expect(readings.first { $0["indicatorID"] as? String == regularised.id!.uuidString }?["status"] as? String == "onTrack")
+            // The chart: 3 regularised of 5 diagnosed is 60 % for 60 % aimed at, 100 % of the goal, written beside the bar.
+            let charted = try await app.call(.GET, action, token: admin).body.string
+            #expect(charted.contains("Indicateurs : mesure rapportée à l'objectif à ce jour"))
+            #expect(charted.contains("100 % de l&#39;objectif — dans l&#39;objectif"), "\(charted.components(separatedBy: "indicateurs-graphique").dropFirst().first?.prefix(600) ?? "")")
 
             // Measured from execution: the form says so, and a typed value is refused in French.
             #expect(try await app.call(.POST, action + "/indicateurs/\(diagnosed.id!)/objectif", token: admin,

@@ -73,6 +73,62 @@ enum Charts {
         ])
     }
 
+    // MARK: Indicators against their goal
+
+    struct IndicatorBar {
+        var name: String
+        /// What was achieved as a percentage of what the goal asks by now; nil when not measured.
+        var percent: Int?
+        /// `3 sur 5 attendus` or `60 % pour 60 % visés`.
+        var detail: String
+        var status: String
+    }
+
+    /// One bar per indicator, 100 % marking the goal; the status is written beside each bar, so the
+    /// chart does not speak through colour alone.
+    static func indicatorProgress(_ rows: [IndicatorBar], id: String, caption: String) -> BodyNode {
+        let labelWidth = 230, barWidth = 300, rowHeight = 28, top = 8
+        let width = labelWidth + barWidth + 260
+        let height = top * 2 + rowHeight * max(rows.count, 1) + 14
+        let scale = 150
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\">"
+        svg += "<title id=\"\(id)-title\">\(esc(caption))</title>"
+        let goalX = labelWidth + barWidth * 100 / scale
+        for (index, row) in rows.enumerated() {
+            let y = top + index * rowHeight
+            let name = row.name.count > 32 ? String(row.name.prefix(31)) + "…" : row.name
+            svg += "<text class=\"chart-text\" x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\">\(esc(name))</text>"
+            let length = barWidth * min(row.percent ?? 0, scale) / scale
+            svg += "<rect class=\"chart-planned\" x=\"\(labelWidth)\" y=\"\(y + 5)\" width=\"\(length)\" height=\"16\"/>"
+            let text = row.percent.map { "\($0) % de l'objectif — \(row.status)" } ?? row.status
+            svg += "<text class=\"chart-text\" x=\"\(labelWidth + barWidth + 8)\" y=\"\(y + 17)\">\(esc(text))</text>"
+        }
+        let bottom = top + rowHeight * max(rows.count, 1)
+        svg += "<line class=\"chart-axis\" x1=\"\(goalX)\" y1=\"\(top)\" x2=\"\(goalX)\" y2=\"\(bottom)\" stroke=\"currentColor\" stroke-dasharray=\"4 3\"/>"
+        svg += "<text class=\"chart-text\" x=\"\(goalX)\" y=\"\(bottom + 12)\" text-anchor=\"middle\">objectif</text>"
+        svg += "</svg>"
+        return .element(named: "figure", nodes: [
+            .class("chart"),
+            .element(named: "figcaption", nodes: [.text(caption)]),
+            .raw(svg),
+            .details(
+                .class("chart-data"),
+                .summary(.text("Données du graphique")),
+                .table(
+                    .caption(.text(caption)),
+                    .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Indicateur")),
+                               .th(.attribute(named: "scope", value: "col"), .text("Mesure et objectif")),
+                               .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Part de l'objectif")),
+                               .th(.attribute(named: "scope", value: "col"), .text("Statut")))),
+                    .tbody(.forEach(rows) { row in
+                        .tr(.th(.attribute(named: "scope", value: "row"), .text(row.name)), .td(.text(row.detail)),
+                            .td(.class("num"), .text(row.percent.map { "\($0) %" } ?? "—")), .td(.text(row.status)))
+                    })
+                )
+            ),
+        ])
+    }
+
     // MARK: Cumulative amounts, month by month
 
     /// One line of a monthly chart; told apart by its dash pattern and its name, not by colour alone.

@@ -40,6 +40,7 @@ enum ActionPage {
             .h3(.text("Constats du calcul")),
             findingsList(view.result?.findings ?? [], caption: "Écarts et remarques sur cette action"),
             .h2(.id("indicateurs"), .text("Indicateurs")),
+            indicatorChart(view),
             indicators(view, base: base, csrf: viewer.csrf)
         )
         return Page(title: "Fiche-action \(a.displayName)", section: .conventions, viewer: viewer,
@@ -170,5 +171,26 @@ enum ActionPage {
                                                               name: "l'indicateur « \(i.label) »", csrf: csrf))))
             })
         ))
+    }
+
+    /// Each measured indicator against what its goal asks by now (nothing when none has a goal).
+    static func indicatorChart(_ view: PageQueries.ActionView) -> BodyNode {
+        let bars: [Charts.IndicatorBar] = view.indicators.compactMap { i in
+            guard let reading = view.readings[i.id], let goal = reading.goal, let expected = reading.assessment.expected else { return nil }
+            let achieved = reading.assessment.achieved
+            let percent = achieved.flatMap { value -> Int? in
+                guard expected > .zero, let ratio = try? value.divided(by: expected), let hundred = try? Fraction(100), let scaled = try? ratio.multiplied(by: hundred) else { return nil }
+                return Int(scaled.numerator / scaled.denominator)
+            }
+            let detail: String = switch goal {
+            case .atLeast:
+                "\(achieved.map { FrenchFormat.decimal($0) } ?? "—") pour \(FrenchFormat.decimal(expected)) attendus à ce jour"
+            case .shareAtLeast(let rate):
+                "\(achieved.flatMap { try? Rate($0) }.map(FrenchFormat.percent) ?? "—") pour \(FrenchFormat.percent(rate)) visés"
+            }
+            return Charts.IndicatorBar(name: i.label, percent: percent, detail: detail, status: reading.assessment.status.label)
+        }
+        guard !bars.isEmpty else { return .empty }
+        return Charts.indicatorProgress(bars, id: "indicateurs-graphique", caption: "Indicateurs : mesure rapportée à l'objectif à ce jour")
     }
 }
