@@ -53,24 +53,13 @@ enum Charts {
             svg += "<text class=\"chart-text\" x=\"\(labelWidth + length + 6)\" y=\"\(y + 17)\">\(esc(value))</text>"
         }
         svg += "</svg>"
-        return .element(named: "figure", nodes: [
-            .class("chart"),
-            .element(named: "figcaption", nodes: [.text(caption)]),
-            .raw(svg),
-            .details(
-                .class("chart-data"),
-                .summary(.text("Données du graphique")),
-                .table(
-                    .caption(.text(caption)),
-                    .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Financeur")),
-                               .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Montant")))),
-                    .tbody(.forEach(rows) { row in
-                        .tr(.th(.attribute(named: "scope", value: "row"), .text(row.name)),
-                            .td(.class("num"), .text(row.known ? FrenchFormat.money(row.amount) : "à préciser")))
-                    })
-                )
-            ),
-        ])
+        return figure(caption: caption, svg: svg,
+                      head: .tr(.th(.attribute(named: "scope", value: "col"), .text("Financeur")),
+                                .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Montant"))),
+                      body: .forEach(rows) { row in
+                          .tr(.th(.attribute(named: "scope", value: "row"), .text(row.name)),
+                              .td(.class("num"), .text(row.known ? FrenchFormat.money(row.amount) : "à préciser")))
+                      })
     }
 
     // MARK: Indicators against their goal
@@ -107,25 +96,25 @@ enum Charts {
         svg += "<line class=\"chart-axis\" x1=\"\(goalX)\" y1=\"\(top)\" x2=\"\(goalX)\" y2=\"\(bottom)\" stroke=\"currentColor\" stroke-dasharray=\"4 3\"/>"
         svg += "<text class=\"chart-text\" x=\"\(goalX)\" y=\"\(bottom + 12)\" text-anchor=\"middle\">objectif</text>"
         svg += "</svg>"
-        return .element(named: "figure", nodes: [
+        return figure(caption: caption, svg: svg,
+                      head: .tr(.th(.attribute(named: "scope", value: "col"), .text("Indicateur")),
+                                .th(.attribute(named: "scope", value: "col"), .text("Mesure et objectif")),
+                                .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Part de l'objectif")),
+                                .th(.attribute(named: "scope", value: "col"), .text("Statut"))),
+                      body: .forEach(rows) { row in
+                          .tr(.th(.attribute(named: "scope", value: "row"), .text(row.name)), .td(.text(row.detail)),
+                              .td(.class("num"), .text(row.percent.map { "\($0) %" } ?? "—")), .td(.text(row.status)))
+                      })
+    }
+
+    /// A chart as a figure: its caption, the SVG, and its figures as a table for those who cannot see it.
+    static func figure(caption: String, svg: String, head: Node<HTML.TableContext>, body: Node<HTML.TableContext>) -> BodyNode {
+        .element(named: "figure", nodes: [
             .class("chart"),
             .element(named: "figcaption", nodes: [.text(caption)]),
             .raw(svg),
-            .details(
-                .class("chart-data"),
-                .summary(.text("Données du graphique")),
-                .table(
-                    .caption(.text(caption)),
-                    .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Indicateur")),
-                               .th(.attribute(named: "scope", value: "col"), .text("Mesure et objectif")),
-                               .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Part de l'objectif")),
-                               .th(.attribute(named: "scope", value: "col"), .text("Statut")))),
-                    .tbody(.forEach(rows) { row in
-                        .tr(.th(.attribute(named: "scope", value: "row"), .text(row.name)), .td(.text(row.detail)),
-                            .td(.class("num"), .text(row.percent.map { "\($0) %" } ?? "—")), .td(.text(row.status)))
-                    })
-                )
-            ),
+            .details(.class("chart-data"), .summary(.text("Données du graphique")),
+                     .table(.caption(.text(caption)), .thead(head), .tbody(body))),
         ])
     }
 
