@@ -128,29 +128,41 @@ public enum Invoices {
     /// Without dates, every service delivered so far.
     public static func candidates(conventionID: UUID, buyerID: UUID, from start: CivilDate?, to end: CivilDate?,
                                   on db: any Database) async throws -> [Candidate] {
+        try await candidates(conventionID: conventionID, buyerIDs: [buyerID], from: start, to: end, on: db)[buyerID] ?? []
+    }
+
+    /// The same for several buyers at once: the services, commitments and invoice lines are read once.
+    public static func candidates(conventionID: UUID, buyerIDs: [UUID], from start: CivilDate?, to end: CivilDate?,
+                                  on db: any Database) async throws -> [UUID: [Candidate]] {
         let interventions = try await InterventionModel.query(on: db).filter(\.$convention.$id == conventionID)
-            .filter(\.$status ~~ [.delivered, .invoiced, .paid]).with(\.$company).with(\.$service).all()
+            .filter(\.$status ~~ [.delivered, .invoiced, .paid]).with(\.$company).all()
             .filter { intervention in
                 guard let day = intervention.deliveredOn else { return false }
                 return start.map { $0 <= day } ?? true && end.map { day <= $0 } ?? true
             }
-        guard !interventions.isEmpty else { return [] }
-        let ids = interventions.compactMap(\.id)
-        let commitments = try await CommitmentModel.query(on: db).filter(\.$interventionID ~~ ids).filter(\.$funder.$id == buyerID)
-            .filter(\.$status == .committed).all()
-        let invoiced = Set(try await InvoiceItemModel.query(on: db).filter(\.$intervention.$id ~~ ids).filter(\.$buyer.$id == buyerID).all()
-            .map(\.$intervention.id))
-        var parts: [UUID: Int64] = [:]
-        for commitment in commitments { if let id = commitment.interventionID { parts[id, default: 0] += commitment.amountCents } }
-        return interventions
             .sorted { ($0.deliveredOn!, $0.label, $0.company.name) < ($1.deliveredOn!, $1.label, $1.company.name) }
-            .compactMap { intervention in
-                guard let id = intervention.id, !invoiced.contains(id), let cents = parts[id], cents > 0 else { return nil }
+        guard !interventions.isEmpty, !buyerIDs.isEmpty else { return [:] }
+        let ids = interventions.compactMap(\.id)
+        let commitments = try await CommitmentModel.query(on: db).filter(\.$interventionID ~~ ids).filter(\.$funder.$id ~~ buyerIDs)
+            .filter(\.$status == .committed).all()
+        let invoiced = Set(try await InvoiceItemModel.query(on: db).filter(\.$intervention.$id ~~ ids).filter(\.$buyer.$id ~~ buyerIDs).all()
+            .map { "\($0.$buyer.id) \($0.$intervention.id)" })
+        var parts: [UUID: [UUID: Int64]] = [:]
+        for commitment in commitments {
+            if let id = commitment.interventionID { parts[commitment.$funder.id, default: [:]][id, default: 0] += commitment.amountCents }
+        }
+        var result: [UUID: [Candidate]] = [:]
+        for buyerID in buyerIDs {
+            let lines = interventions.compactMap { intervention -> Candidate? in
+                guard let id = intervention.id, !invoiced.contains("\(buyerID) \(id)"), let cents = parts[buyerID]?[id], cents > 0 else { return nil }
                 let company = intervention.company
                 return Candidate(interventionID: id, line: EInvoice.Line(
                     label: "\(intervention.label) — \(company.name)", note: "Réalisée le \(FrenchFormat.date(intervention.deliveredOn!)) pour \(company.name) (SIREN \(company.siren.formatted))",
                     amount: Money(cents: cents), deliveredOn: intervention.deliveredOn))
             }
+            if !lines.isEmpty { result[buyerID] = lines }
+        }
+        return result
     }
 
     public struct Request: Sendable {

@@ -58,7 +58,8 @@ enum DirectoryRoutes {
         api.on(.PATCH, "organisations", ":organisationID", summary: "Modifier une organisation (ses agents ou un administrateur)", tag: "Organisations",
                request: OrganisationIn.example, response: OrganisationOut.example) { req in
             let model = try await writableOrganisation(req)
-            try await update(req, model, try req.content.decode(OrganisationIn.self))
+            let input = try req.content.decode(OrganisationIn.self)
+            try await update(req, model) { try input.apply(to: $0) }
             return try OrganisationOut(model)
         }
         api.on(.DELETE, "organisations", ":organisationID", summary: "Supprimer une organisation (administrateur de la plateforme ; refusé si elle est partie ou financeur)",
@@ -121,10 +122,10 @@ enum DirectoryRoutes {
     }
 
     /// Shared by the API and the billing form: one audited write.
-    static func update(_ req: Request, _ model: OrganisationModel, _ input: OrganisationIn) async throws {
+    static func update(_ req: Request, _ model: OrganisationModel, change: @escaping @Sendable (OrganisationModel) throws -> Void) async throws {
         let actor = try req.requirePrincipal().actor
         try await Store.write(on: req.db) { tx in
-            try await Audited.update(model, "organisation", conventionID: nil, actor: actor, on: tx) { try input.apply(to: $0) }
+            try await Audited.update(model, "organisation", conventionID: nil, actor: actor, on: tx, change: change)
         }
     }
 

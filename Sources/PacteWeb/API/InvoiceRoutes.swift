@@ -99,7 +99,7 @@ enum InvoiceRoutes {
             let buyer = try req.query.get(UUID.self, at: "buyerID")
             let from = try Access.date(try req.query.get(String.self, at: "from"), field: "from")
             let to = try Access.date(try req.query.get(String.self, at: "to"), field: "to")
-            let seller = try await defaultSeller(convention, given: try req.query.get(UUID?.self, at: "sellerID"), buyer: buyer, on: req.db)
+            let seller = try defaultSeller(try await parties(convention, on: req.db), given: try req.query.get(UUID?.self, at: "sellerID"), buyer: buyer)
             let candidates = try await Invoices.candidates(conventionID: try convention.requireID(), buyerID: buyer, from: from, to: to, on: req.db)
             return InvoicePreviewOut(sellerID: seller, buyerID: buyer, lines: candidates.map(line),
                                      total: try Money.sum(candidates.map(\.line.amount)).decimalString)
@@ -127,8 +127,8 @@ enum InvoiceRoutes {
 
     /// Shared by the API and the form.
     static func issue(_ req: Request, _ convention: ConventionModel, _ input: IssueInvoiceIn) async throws -> InvoiceModel {
-        let seller = try await defaultSeller(convention, given: input.sellerID, buyer: input.buyerID, on: req.db)
-        let parties = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == convention.requireID()).all()
+        let parties = try await parties(convention, on: req.db)
+        let seller = try defaultSeller(parties, given: input.sellerID, buyer: input.buyerID)
         guard parties.contains(where: { $0.$organisation.id == input.buyerID && $0.roles.contains(.funder) }) else {
             throw Problem.invalid("buyerID", "L'acheteur facturé est un financeur de la convention.")
         }
@@ -139,6 +139,10 @@ enum InvoiceRoutes {
         let invoice = try await Invoices.issue(convention, request, actor: try req.requirePrincipal().actor, db: req.db)
         try await invoice.$items.load(on: req.db)
         return invoice
+    }
+
+    static func parties(_ convention: ConventionModel, on db: any Database) async throws -> [ConventionPartyModel] {
+        try await ConventionPartyModel.query(on: db).filter(\.$convention.$id == convention.requireID()).all()
     }
 
     static func find(_ req: Request, _ convention: ConventionModel) async throws -> InvoiceModel {
@@ -156,8 +160,7 @@ enum InvoiceRoutes {
     }
 
     /// The seller named, which must be a maître d'ouvrage of the convention; else the first one that is not the buyer.
-    static func defaultSeller(_ convention: ConventionModel, given: UUID?, buyer: UUID?, on db: any Database) async throws -> UUID {
-        let parties = try await ConventionPartyModel.query(on: db).filter(\.$convention.$id == convention.requireID()).all()
+    static func defaultSeller(_ parties: [ConventionPartyModel], given: UUID?, buyer: UUID?) throws -> UUID {
         let operators = parties.filter { $0.roles.contains(.operator) }.map(\.$organisation.id)
         if let given {
             guard operators.contains(given) else {

@@ -13,17 +13,13 @@ enum InvoicePages {
             let model = try await Access.convention(req)
             let conventionID = try model.requireID()
             let invoices = try await Invoices.invoices(of: conventionID, on: req.db)
-            let buyers = try await funders(model, on: req.db)
-            var pending: [(OrganisationModel, [Invoices.Candidate])] = []
-            for buyer in buyers {
-                let candidates = try await Invoices.candidates(conventionID: conventionID, buyerID: try buyer.requireID(), from: nil, to: nil,
-                                                               on: req.db)
-                if !candidates.isEmpty { pending.append((buyer, candidates)) }
-            }
-            let names = try await organisationNames(invoices.flatMap { [$0.$seller.id, $0.$buyer.id] }, on: req.db)
+            let parties = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == conventionID).with(\.$organisation).all()
+            let buyers = funders(parties)
+            let candidates = try await Invoices.candidates(conventionID: conventionID, buyerIDs: buyers.compactMap(\.id), from: nil, to: nil, on: req.db)
+            let pending = buyers.compactMap { buyer in candidates[buyer.id!].map { (buyer, $0) } }
+            let names = try await PageQueries.organisationNames(invoices.flatMap { [$0.$seller.id, $0.$buyer.id] }, on: req.db)
             let principal = try req.requirePrincipal()
             let canWrite = try await Access.canWrite(principal, conventionID: conventionID, on: req.db)
-            let parties = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == conventionID).with(\.$organisation).all()
             let identities = parties.filter { $0.roles.contains(.operator) || ($0.roles.contains(.funder) && $0.organisation.kind != .company) }
                 .map { Identity(organisation: $0.organisation, editable: Access.writesFor(principal, organisation: $0.$organisation.id)) }
             return listPage(model, invoices: invoices, pending: pending, names: names, identities: identities, canWrite: canWrite, viewer: try req.viewer())
@@ -75,20 +71,15 @@ enum InvoicePages {
         }
     }
 
-    /// The public funders of the convention: who can be invoiced.
-    static func funders(_ convention: ConventionModel, on db: any Database) async throws -> [OrganisationModel] {
-        let parties = try await ConventionPartyModel.query(on: db).filter(\.$convention.$id == convention.requireID()).with(\.$organisation).all()
-        return parties.filter { $0.roles.contains(.funder) && $0.organisation.kind != .company }.map(\.organisation)
-    }
-
-    static func organisationNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
-        guard !ids.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().map { ($0.id!, $0.name) })
+    /// The public funders among the parties (loaded with their organisation): who can be invoiced.
+    static func funders(_ parties: [ConventionPartyModel]) -> [OrganisationModel] {
+        parties.filter { $0.roles.contains(.funder) && $0.organisation.kind != .company }.map(\.organisation)
     }
 
     static func form(_ req: Request, _ state: FormState, _ c: ConventionModel) async throws -> Page {
         let base = "/conventions/\(try c.requireID())"
-        let buyers = try await funders(c, on: req.db).map { (value: $0.id!.uuidString, label: $0.name) }
+        let parties = try await ConventionPartyModel.query(on: req.db).filter(\.$convention.$id == c.requireID()).with(\.$organisation).all()
+        let buyers = funders(parties).map { (value: $0.id!.uuidString, label: $0.name) }
         let fields = [
             Field(name: "buyerID", label: "Financeur facturé", control: .select(buyers, placeholder: "Choisir…"), isRequired: true),
             Field(name: "periodStart", label: "Début de la période", control: .checked("date"), hint: "jj/mm/aaaa", isRequired: true, short: true),
@@ -262,15 +253,12 @@ enum BillingIdentityForm {
             let address = state.text("address")
             let back = SignInPages.safeReturn(state.text("retour") ?? "/organisations")
             return try await FormPages.submit(req, state: state, redirect: { back }, form: { try page(req, $0, model) }) {
-                let actor = try req.requirePrincipal().actor
-                try await Store.write(on: req.db) { tx in
-                    try await Audited.update(model, "organisation", conventionID: nil, actor: actor, on: tx) { m in
-                        // The form sends every field: an emptied one clears the stored value.
-                        try OrganisationIn(siret: siret, iban: iban, address: address).apply(to: m)
-                        if siret == nil { m.siret = nil }
-                        if iban == nil { m.iban = nil }
-                        if address == nil { m.address = nil }
-                    }
+                try await DirectoryRoutes.update(req, model) { m in
+                    // The form sends every field: an emptied one clears the stored value.
+                    try OrganisationIn(siret: siret, iban: iban, address: address).apply(to: m)
+                    if siret == nil { m.siret = nil }
+                    if iban == nil { m.iban = nil }
+                    if address == nil { m.address = nil }
                 }
             }
         }

@@ -22,6 +22,12 @@ enum SearchTerm {
 
 /// What each page shows, read apart from its handler so that tests and the benchmark call it directly.
 enum PageQueries {
+    /// Organisation id → name, for the organisations a page names (one query, duplicates ignored).
+    static func organisationNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().map { ($0.id!, $0.name) })
+    }
+
     // MARK: Dashboard
 
     struct ConventionSummary: Sendable {

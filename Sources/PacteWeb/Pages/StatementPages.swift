@@ -14,7 +14,7 @@ enum StatementPages {
             let data = try await StatementRoutes.load(req, model, collector: nil, year: nil)
             let canWrite = try await Access.canWrite(try req.requirePrincipal(), conventionID: try model.requireID(), on: req.db)
             let named = [data.collector] + data.orders.map(\.$partner.id)
-            let names = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: req.db).filter(\.$id ~~ named).all().map { ($0.id!, $0.name) })
+            let names = try await PageQueries.organisationNames(named, on: req.db)
             return page(data, convention: model, names: names, canWrite: canWrite, viewer: try req.viewer(),
                         notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
         }
