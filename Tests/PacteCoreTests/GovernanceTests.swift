@@ -25,13 +25,13 @@ struct GovernanceTests {
         let held = DeliberationRules.assess(date: Self.date(2020, 12, 17), inOffice: 50, attendance: Self.seed001Attendance, vote: Self.seed001Vote)
         #expect(held.regime == .emergency2020_1379)
         #expect(held.quorumMet)
-        #expect(held.findings.map(\.code) == [.votantsMismatch], "\(held.findings)")
+        #expect(held.findings.map(\.code) == [.votersMismatch], "\(held.findings)")
         #expect(held.findings.first?.stated == "37" && held.findings.first?.computed == "38")
         #expect(held.verdict == .adopted)
 
         let yearBefore = DeliberationRules.assess(date: Self.date(2019, 12, 17), inOffice: 50, attendance: Self.seed001Attendance, vote: Self.seed001Vote)
         #expect(yearBefore.regime == .ordinary)
-        let proxies = yearBefore.findings.filter { $0.code == .tooManyProxies }
+        let proxies = yearBefore.findings.filter { $0.code == .proxyLimit }
         #expect(proxies.count == 1)
         #expect(proxies.first?.location == "Thomas BIETRY")
         #expect(proxies.first?.message.contains("n'en permet que 1") == true)

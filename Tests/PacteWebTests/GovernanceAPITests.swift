@@ -23,7 +23,7 @@ struct GovernanceAPITests {
             #expect(outcome001["regime"] as? String == "loi-2020-1379")
             #expect(outcome001["verdict"] as? String == "adopted")
             let findings001 = try #require(outcome001["findings"] as? [[String: Any]])
-            #expect(findings001.map { $0["code"] as? String } == ["votants-mismatch"], "\(findings001)")
+            #expect(findings001.map { $0["code"] as? String } == ["voters-mismatch"], "\(findings001)")
             #expect(findings001.first?["stated"] as? String == "37" && findings001.first?["computed"] as? String == "38")
             #expect(seed001["actesID"] as? String == "090-249000241-20201217-2020_08_04-DE")
 
@@ -49,8 +49,8 @@ struct GovernanceAPITests {
             let outcome = try #require(earlier["outcome"] as? [String: Any])
             #expect(outcome["regime"] as? String == "cgct")
             let codes = (outcome["findings"] as? [[String: Any]] ?? []).map { $0["code"] as? String }
-            #expect(codes.contains("too-many-proxies") && codes.contains("votants-mismatch"), "\(codes)")
-            let proxies = (outcome["findings"] as? [[String: Any]] ?? []).first { $0["code"] as? String == "too-many-proxies" }
+            #expect(codes.contains("proxy-limit") && codes.contains("voters-mismatch"), "\(codes)")
+            let proxies = (outcome["findings"] as? [[String: Any]] ?? []).first { $0["code"] as? String == "proxy-limit" }
             #expect(proxies?["location"] as? String == "Thomas BIETRY")
 
             // A deliberation by an authority that is not a party is refused.

@@ -110,11 +110,11 @@ public struct DeliberationOutcome: Hashable, Sendable {
 
 extension Finding.Code {
     /// votants ≠ présents + représentés.
-    public static let votantsMismatch: Finding.Code = "votants-mismatch"
+    public static let votersMismatch: Finding.Code = "voters-mismatch"
     /// pour + contre + abstentions + ne prenant pas part ≠ votants.
     public static let votesMismatch: Finding.Code = "votes-mismatch"
     /// A member holds more proxies than the regime allows.
-    public static let tooManyProxies: Finding.Code = "too-many-proxies"
+    public static let proxyLimit: Finding.Code = "proxy-limit"
     /// Fewer members present than the quorum requires.
     public static let quorumNotMet: Finding.Code = "quorum-not-met"
     /// The attendance list and the stated counts disagree.
@@ -146,7 +146,7 @@ public enum DeliberationRules {
         }
         let votants = vote.present + represented
         if let stated = vote.votants, stated != votants {
-            findings.append(Finding(.error, .votantsMismatch,
+            findings.append(Finding(.error, .votersMismatch,
                                     "Le registre compte \(stated) votants, mais \(vote.present) présents + \(represented) représentés = \(votants).",
                                     stated: String(stated), computed: String(votants)))
         }
@@ -165,7 +165,7 @@ public enum DeliberationRules {
         }
         let holders = Dictionary(grouping: attendance.compactMap(\.proxyHolder), by: { $0 })
         for (holder, proxies) in holders.sorted(by: { $0.key < $1.key }) where proxies.count > regime.proxiesPerMember {
-            findings.append(Finding(.error, .tooManyProxies,
+            findings.append(Finding(.error, .proxyLimit,
                                     "\(holder) porte \(proxies.count) pouvoirs ; le régime applicable le \(FrenchFormat.date(date)) (\(regime.name)) n'en permet que \(regime.proxiesPerMember).",
                                     stated: String(proxies.count), computed: String(regime.proxiesPerMember), location: holder))
         }
