@@ -186,9 +186,9 @@ enum AuditChecks {
             for _ in 0..<decimals { scale *= 10 }
             guard let scaledWritten = try? written.multiplied(by: Fraction(scale)), scaledWritten.isInteger else { continue }
             guard let scaledActual = try? actual.multiplied(by: Fraction(scale)) else { return false }
-            // Round half up.
-            let twice = (scaledActual.numerator * 2 + scaledActual.denominator) / (scaledActual.denominator * 2)
-            return twice == scaledWritten.numerator
+            // Round half up, in 128 bits: the fraction may be large.
+            let numerator = Int128(scaledActual.numerator), denominator = Int128(scaledActual.denominator)
+            return (numerator * 2 + denominator) / (denominator * 2) == Int128(scaledWritten.numerator)
         }
         return false
     }

@@ -2,9 +2,13 @@
 enum Cells {
     /// `12 600 €`, `1.400 € (2 j)`, `3 500`. Nil when the cell is not an amount.
     static func amount(_ cell: String) -> ParsedAmount? {
-        guard cell.contains(where: \.isASCIIDigit) else { return nil }
-        return try? AmountParser.parse(cell)
+        guard cell.contains(where: \.isASCIIDigit), let parsed = try? AmountParser.parse(cell) else { return nil }
+        // No partnership document counts in thousands of billions: such a number is noise, and
+        // keeping it out lets any sum of a document's amounts stay far from overflow.
+        return parsed.amount.magnitude <= maximum ? parsed : nil
     }
+
+    static let maximum = Money.euros(1_000_000_000_000)
 
     /// `sur devis`, `Sur devis`.
     static func isOnQuote(_ cell: String) -> Bool { cell.folded.contains("sur devis") }
@@ -28,7 +32,7 @@ enum Cells {
             }
         }
         if let value = current { numbers.append(value) }
-        guard numbers.count >= 2 else { return nil }
+        guard numbers.count >= 2, numbers.allSatisfy({ $0 <= 1_000_000_000_000 }) else { return nil }
         return numbers.map { Money.euros($0) }
     }
 

@@ -109,7 +109,16 @@ enum CouncilReader {
         let outcome = DeliberationRules.assess(date: date ?? CivilDate(unchecked: 2000, 1, 1), inOffice: inOffice, attendance: attendance, vote: itemVote)
         vote.regime = date == nil ? nil : outcome.regime.name
         if vote.votesFor != nil { vote.adopted = outcome.verdict == .adopted }
-        for finding in outcome.findings {
+        // The names listed against the counts stated, each only when both were read.
+        if let (names, line) = counts.presentNames, let stated = counts.present?.0, names.count != stated {
+            state.findings.append(Finding(.warning, .attendanceMismatch, "La liste nomme \(names.count) présents, le registre en compte \(stated).",
+                                          stated: String(stated), computed: String(names.count), line: line))
+        }
+        if let (proxies, line) = counts.proxies, let stated = counts.represented?.0, proxies.count != stated {
+            state.findings.append(Finding(.warning, .attendanceMismatch, "La liste nomme \(proxies.count) pouvoirs, le registre compte \(stated) représentés.",
+                                          stated: String(stated), computed: String(proxies.count), line: line))
+        }
+        for finding in outcome.findings where finding.code != .attendanceMismatch {
             // The counts of the vote are only checked when a vote was read.
             if finding.code == .votesMismatch, vote.votesFor == nil { continue }
             var finding = finding

@@ -150,8 +150,10 @@ public struct ImportDraft: Codable, Sendable, Equatable {
             "actions": actions.enumerated().map { index, action in
                 var entry = entries([("code", nonEmpty(action.code) ?? "A\(index + 1)"), ("axis", nonEmpty(action.axis)), ("title", action.title)])
                 entry["lines"] = action.lines.map { line -> [String: Any] in
+                    // An amount with its days is written the way sheets write it: « 8 400 € (12 j) ».
+                    let amount = nonEmpty(line.amount).map { amount in nonEmpty(line.days).map { "\(amount) (\($0) j)" } ?? amount }
                     var out = entries([("label", line.label), ("quantity", nonEmpty(line.quantity)), ("unitPrice", nonEmpty(line.unitPrice)),
-                                       ("days", nonEmpty(line.days)), ("amount", nonEmpty(line.amount))])
+                                       ("days", amount == nil ? nonEmpty(line.days) : nil), ("amount", amount)])
                     if line.onQuote { out["onQuote"] = true }
                     return out
                 }

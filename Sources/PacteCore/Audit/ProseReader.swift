@@ -236,7 +236,7 @@ enum ProseReader {
         guard folded.count == window.count, let pour = folded.range(of: "pour ") else { return nil }
         guard folded.distance(from: folded.startIndex, to: pour.lowerBound) < firstLineLength else { return nil }
         let words = FrenchDates.tokens(String(folded[pour.upperBound...]))
-        guard words.count >= 4, let years = FrenchDates.count(words[0]), words[1] == "ans" || words[1] == "an", words[2] == "du" else { return nil }
+        guard words.count >= 4, let years = FrenchDates.count(words[0]), (1...99).contains(years), words[1] == "ans" || words[1] == "an", words[2] == "du" else { return nil }
         let dates = FrenchDates.dates(in: String(folded[pour.upperBound...]))
         guard dates.count >= 2, let au = words.firstIndex(of: "au"), au < 12 else { return nil }
         let start = dates[0], end = dates[1]
