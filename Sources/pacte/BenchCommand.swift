@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PacteCore
 import PacteStore
 import PacteWeb
 import Vapor
@@ -8,7 +9,7 @@ import Vapor
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Mesures de performance (affiche des chiffres, n'échoue jamais sur un temps).",
-        subcommands: [Pages.self])
+        subcommands: [Pages.self, Audit.self])
 
     struct Pages: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,12 +45,60 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
 
-        var buildKind: String {
+        var buildKind: String { Self.buildKindLabel }
+
+        static var buildKindLabel: String {
             #if DEBUG
             "debug : lancez « swift run -c release pacte bench pages » pour des chiffres de production"
             #else
             "release"
             #endif
+        }
+    }
+
+    /// `pacte bench audit`: the time to audit documents, against the time to read and clean their
+    /// text (the reference, measured in the same run).
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Temps de « pacte audit » sur des documents (par défaut les cinq documents sources), comparé à la simple lecture du texte.")
+
+        @ArgumentParser.Argument(help: "Les fichiers texte (défaut : examples/documents/*.txt).")
+        var files: [String] = []
+
+        @ArgumentParser.Option(help: "Passes mesurées (après 3 passes de chauffe).")
+        var iterations: Int = 50
+
+        func validate() throws {
+            guard (1...100_000).contains(iterations) else { throw ValidationError("--iterations : entre 1 et 100 000.") }
+        }
+
+        func run() throws {
+            var paths = files
+            if paths.isEmpty {
+                let directory = "examples/documents"
+                paths = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map { "\(directory)/\($0)" }
+            }
+            guard !paths.isEmpty else { throw ValidationError("Aucun document : indiquez des fichiers texte ou lancez la commande depuis la racine du dépôt.") }
+            let texts = try paths.map { path in
+                try DocumentAudit.decode(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+            }
+            func median(_ body: () -> Void) -> Double {
+                for _ in 0..<3 { body() }
+                var times: [Double] = []
+                for _ in 0..<iterations {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    body()
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+                }
+                return times.sorted()[times.count / 2]
+            }
+            let reference = median { for text in texts { _ = DocumentText(text).lines.count } }
+            var findings = 0
+            let audit = median { findings = texts.map { DocumentAudit.audit(text: $0, file: "bench").findings.count }.reduce(0, +) }
+            let lines = texts.map { DocumentText($0).lines.count }.reduce(0, +)
+            print("Pacte — audit de \(texts.count) documents (\(lines) lignes, \(findings) constats), médiane de \(iterations) passes, compilation \(Pages.buildKindLabel)")
+            print("Référence : lecture et nettoyage du texte   \(FrenchFormat.decimal(try Fraction(Int64(reference * 1000), 1000), maxFractionDigits: 3)) ms  (1,0)")
+            print("Audit complet                               \(FrenchFormat.decimal(try Fraction(Int64(audit * 1000), 1000), maxFractionDigits: 3)) ms  (\(FrenchFormat.decimal(try Fraction(Int64(audit / max(reference, 0.001) * 10), 10), maxFractionDigits: 1)))")
         }
     }
 }

@@ -22,7 +22,7 @@ enum CouncilReader {
         var counts = Counts()
         for line in text.lines where !line.isBlank {
             let prose = line.prose
-            let folded = prose.folded
+            let folded = line.folded
             if folded.contains("registre des deliberations") {
                 counts.firstLine = counts.firstLine ?? line.number
                 if counts.body == nil {
@@ -152,7 +152,7 @@ enum CouncilReader {
             }
             return nil
         }
-        let folded = line.prose.folded
+        let folded = line.folded
         guard folded.hasPrefix(keyword) else { return nil }
         let rest = folded.dropFirst(keyword.count).drop { $0 == " " || $0 == ":" }
         let digits = rest.prefix(while: \.isASCIIDigit)

@@ -37,7 +37,7 @@ enum SheetReader {
         var inCofinancing = false
         while index < lines.count {
             let line = lines[index]
-            let folded = line.prose.folded
+            let folded = line.folded
             if folded.contains("titre de l'action") || isFicheHeading(folded) {
                 let (title, next) = title(after: index, in: lines, sameLine: isFicheHeading(folded) ? nil : line)
                 state.document.actions.append(AuditedAction(title: title ?? line.prose, line: line.number))
@@ -90,7 +90,7 @@ enum SheetReader {
         while next < lines.count, lines[next].isBlank { next += 1 }
         var parts: [String] = []
         while next < lines.count, !lines[next].isBlank, parts.count < 4 {
-            let folded = lines[next].prose.folded
+            let folded = lines[next].folded
             if folded.hasPrefix("description") { break }
             parts.append(lines[next].prose)
             next += 1

@@ -4,17 +4,25 @@
 public struct DocumentText: Sendable {
     public struct Line: Sendable, Equatable {
         /// 1-based, as an editor shows it.
-        public var number: Int
+        public let number: Int
         /// The cleaned text, tabs kept.
-        public var text: String
+        public let text: String
         /// The cells, when the line holds tabs: trimmed, empty cells kept so columns stay aligned.
-        public var cells: [String]? {
-            guard text.contains("\t") else { return nil }
-            return text.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
-        }
-        public var isBlank: Bool { text.allSatisfy { $0 == " " || $0 == "\t" } }
+        public let cells: [String]?
+        public let isBlank: Bool
         /// The text with tabs as spaces and runs of spaces collapsed, for prose patterns.
-        public var prose: String { AmountParser.normalizeSpaces(text) }
+        public let prose: String
+        /// `prose` in lower case without accents, for keywords.
+        let folded: String
+
+        init(number: Int, text: String) {
+            self.number = number
+            self.text = text
+            cells = text.contains("\t") ? text.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingSpaces } : nil
+            isBlank = text.allSatisfy { $0 == " " || $0 == "\t" }
+            prose = AmountParser.normalizeSpaces(text)
+            folded = prose.folded
+        }
     }
 
     public let lines: [Line]

@@ -7,7 +7,7 @@ enum ProseReader {
         var seenActes: Set<String> = []
         for (index, line) in lines.enumerated() where !line.isBlank {
             let prose = line.prose
-            let folded = prose.folded
+            let folded = line.folded
             if let party = party(at: index, in: lines), !state.document.parties.contains(where: { $0.name.folded == party.name.folded }) {
                 state.document.parties.append(party)
             }
@@ -33,9 +33,13 @@ enum ProseReader {
                                                   stated: candidate, line: line.number))
                 }
             }
+            // Both patterns start on this line: the window of the next lines is only built when it can match.
+            let mayMention = folded.contains("elev") || folded.contains("estimee") || folded.contains("montant de")
+            let mayLast = folded.contains("pour ")
+            guard mayMention || mayLast else { continue }
             let window = windowText(from: index, in: lines)
-            mentions += itemMentions(window, firstLineLength: prose.count, line: line.number)
-            if let finding = durationCheck(window, firstLineLength: prose.count, line: line.number) {
+            if mayMention { mentions += itemMentions(window, firstLineLength: prose.count, line: line.number) }
+            if mayLast, let finding = durationCheck(window, firstLineLength: prose.count, line: line.number) {
                 state.findings.append(finding)
             }
         }
@@ -51,7 +55,7 @@ enum ProseReader {
     /// « Le DEPARTEMENT DES ARDENNES représenté par Monsieur Noël BOURGEOIS ».
     static func party(at index: Int, in lines: [DocumentText.Line]) -> AuditedParty? {
         let prose = lines[index].prose
-        let folded = prose.folded
+        let folded = lines[index].folded
         guard let article = ["la ", "le ", "l'"].first(where: { folded.hasPrefix($0) }) else { return nil }
         let body = String(prose.dropFirst(article.count))
         let firstWords = body.folded.split(separator: " ").prefix(2)
