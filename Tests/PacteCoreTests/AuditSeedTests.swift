@@ -54,6 +54,7 @@ import Testing
         #expect(vote.proxies.filter { $0.proxyHolder == "Thomas BIETRY" }.count == 2)
         #expect(vote.unanimous && vote.adopted == true)
         #expect(document.actesIds == ["090-249000241-20201217-2020_08_04-DE"])
+        #expect(vote.authoritySiren?.description == "249000241")
     }
 
     @Test("Seed 002: 122 in office, 81 present, 19 represented, 100 votants, 82–8–10: adopted with no finding on the vote")

@@ -107,11 +107,15 @@ public enum AuditTextReport {
         func n(_ value: Int?) -> String { value.map(String.init) ?? "?" }
         var text = "  Délibération" + (vote.body.map { " (\($0))" } ?? "") + (vote.sessionDate.map { " du \(FrenchFormat.date($0))" } ?? "") + " : "
         text += "\(n(vote.inOffice)) en exercice, \(n(vote.present)) présents, \(n(vote.represented)) représentés, \(n(vote.voters)) votants"
+        if let voters = vote.voters, let present = vote.present, voters != present + (vote.represented ?? 0) {
+            text += " (\(present + (vote.represented ?? 0)) selon les présents et représentés)"
+        }
         if vote.votesFor != nil {
             text += " ; pour \(n(vote.votesFor)), contre \(n(vote.against)), abstentions \(n(vote.abstentions))" + (vote.unanimous ? " (unanimité)" : "")
         }
         if let adopted = vote.adopted { text += adopted ? " : adoptée" : " : non adoptée" }
         if let regime = vote.regime { text += " — règles : \(regime)" }
+        if let siren = vote.authoritySiren { text += " — autorité : SIREN \(siren)" }
         return text
     }
 }
@@ -168,6 +172,7 @@ public enum AuditJSONReport {
             "inOffice": orNull(vote.inOffice), "present": orNull(vote.present), "represented": orNull(vote.represented),
             "voters": orNull(vote.voters), "for": orNull(vote.votesFor), "against": orNull(vote.against),
             "abstentions": orNull(vote.abstentions), "adopted": orNull(vote.adopted), "regime": orNull(vote.regime), "line": vote.line,
+            "authoritySiren": orNull(vote.authoritySiren?.description),
         ]
     }
 

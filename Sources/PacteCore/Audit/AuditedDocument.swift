@@ -119,6 +119,8 @@ public struct AuditedVote: Sendable, Equatable {
     public var adopted: Bool?
     /// The regime the counts were judged by, when the session's date is known.
     public var regime: String?
+    /// The SIREN of the authority, from the @CTES identifier of the act.
+    public var authoritySiren: Siren?
     public var presentNames: [String] = []
     public var proxies: [Attendance] = []
     public var line: Int

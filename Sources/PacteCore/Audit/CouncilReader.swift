@@ -75,7 +75,9 @@ enum CouncilReader {
         vote.represented = counts.represented?.0 ?? (vote.proxies.isEmpty ? nil : vote.proxies.count)
         vote.voters = counts.voters?.0
         // An @CTES identifier carries the date of the decision when the register's own date is unreadable.
-        let date = counts.date ?? state.document.actesIds.compactMap { try? ActesId($0).decisionDate }.first
+        let acts = state.document.actesIds.compactMap { try? ActesId($0) }
+        vote.authoritySiren = acts.first?.siren
+        let date = counts.date ?? acts.first?.decisionDate
         vote.sessionDate = date
         let computedVoters = (vote.present ?? 0) + (vote.represented ?? 0)
         if counts.unanimous != nil, counts.votesFor == nil {
