@@ -202,41 +202,19 @@ public enum DemoData {
                 let funder: (FunderID) throws -> UUID = { try organisation($0.rawValue) }
                 for (index, planned) in plan.actions.enumerated() {
                     let detail = file.actions[planned.code]
-                    let action = ActionModel(id: UUID(), conventionID: conventionID, position: index + 1, code: planned.code, title: planned.title)
-                    action.$axis.id = (detail?.axis ?? planned.axis).flatMap { axes[$0] }
-                    action.context = detail?.context
-                    action.objectives = detail?.objectives
-                    action.content = detail?.content
-                    action.method = detail?.method
-                    action.$operator.id = try detail?.operator.map(organisation)
-                    action.calendar = detail?.calendar
-                    action.technicalPartners = detail?.technicalPartners
-                    action.evaluation = detail?.evaluation
-                    action.dayRate = planned.referenceDayRate
-                    action.statedDaysText = StoredFraction.text(planned.statedDays)
-                    action.notes = planned.notes
-                    let actionID = action.id!
-                    try await Audited.create(action, "action", conventionID: conventionID, actor: actor, on: tx)
-                    for (year, amount) in planned.statedTotals {
-                        try await Audited.create(StatedTotalModel(id: UUID(), actionID: actionID, year: year, funderID: nil, amount: amount),
-                                                 "stated-total", conventionID: conventionID, actor: actor, on: tx)
+                    let action = try await PlanMapping.store(planned, position: index + 1, conventionID: conventionID, funder: funder,
+                                                             actor: actor, on: tx) { action in
+                        action.$axis.id = (detail?.axis ?? planned.axis).flatMap { axes[$0] }
+                        action.context = detail?.context
+                        action.objectives = detail?.objectives
+                        action.content = detail?.content
+                        action.method = detail?.method
+                        action.$operator.id = try detail?.operator.map(organisation)
+                        action.calendar = detail?.calendar
+                        action.technicalPartners = detail?.technicalPartners
+                        action.evaluation = detail?.evaluation
                     }
-                    for (id, amount) in planned.statedFunderTotals {
-                        try await Audited.create(StatedTotalModel(id: UUID(), actionID: actionID, year: nil, funderID: try funder(id), amount: amount),
-                                                 "stated-total", conventionID: conventionID, actor: actor, on: tx)
-                    }
-                    for (position, line) in planned.lines.enumerated() {
-                        try await Audited.create(CostLineModel(id: UUID(), actionID: actionID, position: position + 1, line: line),
-                                                 "cost-line", conventionID: conventionID, actor: actor, on: tx)
-                    }
-                    for (position, share) in planned.shares.enumerated() {
-                        let model = ShareModel(id: UUID(), actionID: actionID, position: position + 1)
-                        let members = try PlanMapping.apply(share, to: model, organisation: funder)
-                        try await Audited.create(model, "share", conventionID: conventionID, actor: actor, on: tx)
-                        for member in members {
-                            try await Audited.create(member, "prorata-member", conventionID: conventionID, actor: actor, on: tx)
-                        }
-                    }
+                    let actionID = try action.requireID()
                     for (position, indicator) in (detail?.indicators ?? []).enumerated() {
                         let model = IndicatorModel(id: UUID(), actionID: actionID, position: position + 1, label: indicator.label)
                         model.unit = indicator.unit

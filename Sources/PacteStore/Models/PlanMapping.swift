@@ -150,3 +150,42 @@ public enum PlanMapping {
         }
     }
 }
+
+extension PlanMapping {
+    /// Stores one planned action of a plan: the action row, its stated totals, its cost lines and its
+    /// shares with their prorata members, each audited. `prepare` fills, before the action is created,
+    /// what a plan does not hold (axis, the fiche-action's texts, operator). `funder` maps the plan's
+    /// funder ids to organisations. Call it inside `Store.write`.
+    @discardableResult
+    public static func store(_ planned: PlannedAction, position: Int, conventionID: UUID, funder: (FunderID) throws -> UUID,
+                             actor: Actor, on tx: any Database, prepare: (ActionModel) throws -> Void = { _ in }) async throws -> ActionModel {
+        let action = ActionModel(id: UUID(), conventionID: conventionID, position: position, code: planned.code, title: planned.title)
+        action.dayRate = planned.referenceDayRate
+        action.statedDaysText = StoredFraction.text(planned.statedDays)
+        action.notes = planned.notes
+        try prepare(action)
+        let actionID = try action.requireID()
+        try await Audited.create(action, "action", conventionID: conventionID, actor: actor, on: tx)
+        for (year, amount) in planned.statedTotals {
+            try await Audited.create(StatedTotalModel(id: UUID(), actionID: actionID, year: year, funderID: nil, amount: amount),
+                                     "stated-total", conventionID: conventionID, actor: actor, on: tx)
+        }
+        for (id, amount) in planned.statedFunderTotals {
+            try await Audited.create(StatedTotalModel(id: UUID(), actionID: actionID, year: nil, funderID: try funder(id), amount: amount),
+                                     "stated-total", conventionID: conventionID, actor: actor, on: tx)
+        }
+        for (position, line) in planned.lines.enumerated() {
+            try await Audited.create(CostLineModel(id: UUID(), actionID: actionID, position: position + 1, line: line),
+                                     "cost-line", conventionID: conventionID, actor: actor, on: tx)
+        }
+        for (position, share) in planned.shares.enumerated() {
+            let model = ShareModel(id: UUID(), actionID: actionID, position: position + 1)
+            let members = try apply(share, to: model, organisation: funder)
+            try await Audited.create(model, "share", conventionID: conventionID, actor: actor, on: tx)
+            for member in members {
+                try await Audited.create(member, "prorata-member", conventionID: conventionID, actor: actor, on: tx)
+            }
+        }
+        return action
+    }
+}
