@@ -38,6 +38,7 @@ public enum PacteMigrations {
             M029CreateAnnualReviews(),
             M030CreateDeliverables(),
             M031CreateInvoices(),
+            M032CreateDocumentImports(),
         ]
     }
 }
