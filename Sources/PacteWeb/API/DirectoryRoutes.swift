@@ -192,6 +192,7 @@ enum APIRoutes {
         AnnualReviewRoutes.register(api)
         InvoiceRoutes.register(api)
         DeliverablePages.registerAPI(api)
+        ImportRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

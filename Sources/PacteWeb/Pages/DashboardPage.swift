@@ -10,7 +10,7 @@ enum DashboardPage {
         let content: BodyNode = .group(
             .h1(.text("Tableau de bord")),
             .p(.class("lead"), .text("\(count(data.conventions.count, "convention", "conventions")) ; budget total \(FrenchFormat.money(totalBudget)) ; aujourd'hui \(FrenchFormat.date(data.today)).")),
-            .if(canCreate, .div(.class("page-actions"), .a(.class("button"), .href("/conventions/nouvelle"), .text("Nouvelle convention")))),
+            .if(canCreate, createActions),
             .h2(.text("Prochaines échéances")),
             deadlines(data.deadlines),
             .h2(.text("Mes conventions")),
@@ -23,12 +23,20 @@ enum DashboardPage {
         let content: BodyNode = .group(
             .h1(.text("Conventions")),
             .p(.class("lead"), .text(count(data.conventions.count, "convention visible", "conventions visibles"))),
-            .if(canCreate, .div(.class("page-actions"), .a(.class("button"), .href("/conventions/nouvelle"), .text("Nouvelle convention")))),
+            .if(canCreate, createActions),
             table(data.conventions)
         )
         return Page(title: "Conventions", section: .conventions, viewer: viewer,
                     breadcrumbs: [("Tableau de bord", "/"), ("Conventions", nil)], content: content)
     }
+
+    /// What a writer can start from the dashboard and the list: a blank convention, or one read from a document.
+    static var createActions: BodyNode { .div(
+        .class("page-actions"),
+        .a(.class("button"), .href("/conventions/nouvelle"), .text("Nouvelle convention")),
+        .a(.class("button secondary"), .href("/imports/nouveau"), .text("Importer un document")),
+        .a(.class("button secondary"), .href("/imports"), .text("Imports à relire"))
+    ) }
 
     static func period(_ start: CivilDate?, _ end: CivilDate?) -> String {
         switch (start, end) {

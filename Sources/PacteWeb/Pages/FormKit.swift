@@ -166,6 +166,8 @@ struct Field {
         case select([(value: String, label: String)], placeholder: String?)
         /// Checked server-side as you leave the field (progressive enhancement): amount, quantity, rate, date.
         case checked(String)
+        /// A file to upload (the form must be sent as `multipart/form-data`); `accept` lists the types offered.
+        case file(accept: String)
     }
 
     var name: String
@@ -220,6 +222,15 @@ struct Field {
         case .search: return input("search")
         case .date: return input("text", check: "date")
         case .checked(let kind): return input("text", check: kind)
+        case .file(let accept):
+            return .selfClosedElement(named: "input", attributes: [
+                Attribute<C>(name: "type", value: "file"),
+                Attribute<C>(name: "id", value: inputID),
+                Attribute<C>(name: "name", value: escapeAttribute(name)),
+                Attribute<C>(name: "accept", value: escapeAttribute(accept)),
+                Attribute<C>(name: "aria-describedby", value: describedBy),
+                Attribute<C>(name: "aria-invalid", value: invalid ? "true" : ""),
+            ])
         case .textarea(let rows):
             return .element(named: "textarea", nodes: [
                 .attribute(named: "id", value: inputID),

@@ -582,7 +582,8 @@ enum FormPages {
     /// A form page: title, error summary, fields, submit and cancel.
     static func formPage(title: String, crumbs: [(label: String, path: String?)], state: FormState, fields: [Field], action: String, back: String,
                          viewer: Viewer, extra: Node<HTML.FormContext> = .empty, summaryFields: [Field]? = nil,
-                         section: NavSection = .conventions, intro: String? = nil) -> Page {
+                         section: NavSection = .conventions, intro: String? = nil, multipart: Bool = false,
+                         submitLabel: String = "Enregistrer") -> Page {
         let content: BodyNode = .group(
             .h1(.text(title)),
             .unwrap(intro) { .p(.class("lead"), .text($0)) },
@@ -591,11 +592,12 @@ enum FormPages {
             .form(
                 .class("stacked"), .method(.post), .action(action),
                 .attribute(named: "novalidate"),
+                .if(multipart, .enctype(.multipartData)),
                 CSRF.field(viewer.csrf),
                 .forEach(fields) { $0.render(state) },
                 extra,
                 .div(.class("form-actions"),
-                     .button(.class("button"), .type(.submit), .text("Enregistrer")),
+                     .button(.class("button"), .type(.submit), .text(submitLabel)),
                      .a(.href(back), .text("Annuler")))
             )
         )

@@ -68,6 +68,7 @@ enum PageRoutes {
         ScdlSubventions.register(on: pages)
         CalendarPages.register(pages: pages, open: pagesWithoutSession)
         ExecutionPages.register(on: pages)
+        ImportPages.register(pages)
     }
 }
 
@@ -117,6 +118,8 @@ enum Notices {
             "entreprise-unique": "Entreprises réunies en une entreprise unique.",
             "service": "Prestation du catalogue enregistrée.",
             "parametres": "Paramètres enregistrés.",
+            "import": "Convention enregistrée en brouillon à partir du document importé : complétez-la (dates, articles) avant de la soumettre à approbation.",
+            "brouillon-verifie": "Le brouillon se lit sans erreur : relisez les constats, puis enregistrez la convention en brouillon.",
         ][key]
     }
 }
