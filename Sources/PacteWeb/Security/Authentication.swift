@@ -78,7 +78,7 @@ public struct PrincipalMiddleware: AsyncMiddleware {
 }
 
 /// Cookie-authenticated writes must carry the session's CSRF token (`X-CSRF-Token` header or `_csrf` form
-/// field). Bearer-token calls are not exposed to CSRF and need none.
+/// field, URL-encoded or multipart). Bearer-token calls are not exposed to CSRF and need none.
 public struct CSRFMiddleware: AsyncMiddleware {
     public init() {}
 
@@ -87,8 +87,19 @@ public struct CSRFMiddleware: AsyncMiddleware {
         if unsafe.contains(request.method), let principal = request.principal, principal.viaSession, request.hasSession {
             let expected = request.session.data["csrf"]
             var presented = request.headers.first(name: "X-CSRF-Token")
+            let isMultipart = request.headers.contentType.map { $0.type == "multipart" && $0.subType == "form-data" } ?? false
+            if presented == nil, request.headers.contentType == .urlEncodedForm || isMultipart, request.body.data == nil {
+                // A body larger than one network read is still streaming here (routes collect it after the
+                // middleware): collect it now, within the routes' limit, to read the form's field.
+                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            }
             if presented == nil, request.headers.contentType == .urlEncodedForm {
                 presented = try? request.content.get(String.self, at: "_csrf")
+            }
+            if presented == nil, isMultipart {
+                // A form that uploads a file: the field is one part of the body.
+                struct Field: Decodable { var _csrf: String? }
+                presented = (try? request.content.decode(Field.self))?._csrf
             }
             guard let expected, let presented, constantTimeEqual(expected, presented) else {
                 throw Problem(.forbidden, "Jeton anti-falsification (CSRF) absent ou invalide : rechargez la page et recommencez.")
