@@ -251,6 +251,14 @@ struct BrowserTests {
             let intervention = try #require((try json(quoted) as? [String: Any])?["id"] as? String)
             _ = try await app.call(.POST, "/api/v1/conventions/\(seed001)/interventions/\(intervention)/accept", token: admin, json: #"{"date":"2021-03-01"}"#)
             paths += ["realiser", "annuler", "avis"].map { "/conventions/\(seed001)/prestations/\(intervention)/\($0)" }
+            // A pending import of seed 003 (the longest text) for its review page.
+            let dijon = try #require(try await OrganisationModel.query(on: app.db).filter(\.$name == "Dijon Métropole").first()?.id)
+            let seed003 = try seedDocument("003")
+            let importBody = String(decoding: try JSONEncoder().encode(["text": String(decoding: seed003.data, as: UTF8.self), "fileName": seed003.name,
+                                                                         "organisationID": dijon.uuidString]), as: UTF8.self)
+            let imported = try await app.call(.POST, "/api/v1/imports", token: admin, json: importBody)
+            let importID = try #require((try json(imported) as? [String: Any])?["id"] as? String)
+            paths += ["/imports", "/imports/nouveau", "/imports/\(importID)"]
             for convention in try await ConventionModel.query(on: app.db).sort(\.$title).all() {
                 let id = try convention.requireID()
                 paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",

@@ -205,6 +205,12 @@ actor Browser {
         try await perform(.POST, at("/element/\(element.id)/value"), ["text": text])
     }
 
+    /// Chooses a file in an `<input type="file">`, as a user picking it would (the path is typed, never cleared first).
+    func attach(_ css: String, file path: String) async throws {
+        let element = try await find(css)
+        try await perform(.POST, at("/element/\(element.id)/value"), ["text": path])
+    }
+
     func text(_ css: String) async throws -> String { try await text(find(css)) }
     func text(_ element: Element) async throws -> String { try await call(.GET, at("/element/\(element.id)/text")) }
 
