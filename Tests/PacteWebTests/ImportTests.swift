@@ -95,6 +95,11 @@ struct ImportTests {
             #expect(!(try await app.call(.GET, "/imports", token: outsider).body.string.contains(seed.name)))
             #expect(try await app.call(.GET, "/imports", token: agent).body.string.contains(seed.name))
 
+            // A post that is not the review form changes nothing.
+            let incomplete = try await app.call(.POST, "/imports/\(importID)", token: agent, form: ["_note": "vide"])
+            #expect(incomplete.status == .unprocessableEntity && incomplete.body.string.contains("incomplet"))
+            #expect(try await DocumentImportModel.find(importID, on: app.db)?.draftJSON == record.draftJSON)
+
             // La Fabrik: its first line read « douze ». « Vérifier » keeps it, answers 422 in French next to the field.
             var fields = try await app.reviewForm(importID)
             let draft = try record.draft

@@ -32,7 +32,9 @@ enum ImportPages {
         imports.post(":importID") { req async throws -> Response in
             let record = try await ImportRoutes.find(req)
             guard record.status == .pending else { return try await refusedAsSaved(req, record) }
-            let draft = readDraft(try FormState(request: req))
+            let form = try FormState(request: req)
+            guard form.values["title"] != nil else { return try await incompleteForm(req, record) }
+            let draft = readDraft(form)
             try await DocumentImports.updateDraft(record, draft: draft, actor: try req.requirePrincipal().actor, on: req.db)
             var state = draftState(draft)
             check(&state, draft)
@@ -45,7 +47,9 @@ enum ImportPages {
             let record = try await ImportRoutes.find(req)
             guard record.status == .pending else { return try await refusedAsSaved(req, record) }
             let actor = try req.requirePrincipal().actor
-            let draft = readDraft(try FormState(request: req))
+            let form = try FormState(request: req)
+            guard form.values["title"] != nil else { return try await incompleteForm(req, record) }
+            let draft = readDraft(form)
             try await DocumentImports.updateDraft(record, draft: draft, actor: actor, on: req.db)
             var state = draftState(draft)
             check(&state, draft)
@@ -372,6 +376,14 @@ enum ImportPages {
     }
 
     // MARK: Review page
+
+    /// A post that is not the review form (no title field at all) would empty the draft: it changes nothing.
+    static func incompleteForm(_ req: Request, _ record: DocumentImportModel) async throws -> Response {
+        let draft = try record.draft
+        var state = draftState(draft)
+        state.formError = "Le formulaire reçu est incomplet : rien n'a été modifié. Rechargez la page et recommencez."
+        return try await reviewPage(req, record, draft: draft, state: state, notice: nil, status: .unprocessableEntity).encodeResponse(for: req)
+    }
 
     static func refusedAsSaved(_ req: Request, _ record: DocumentImportModel) async throws -> Response {
         var state = FormState()
