@@ -141,6 +141,10 @@ struct ImportTests {
             #expect(laFabrik.title.contains("FABRIK") && laFabrik.lines.count == 4)
             let plan = try await PlanMapping.plan(for: convention, on: app.db).evaluate()
             #expect(plan.actions[fabrik].cost == .euros(130_500))
+            // The document's own total is kept: the convention still shows the export sheet's 11 900 € against 12 600 €.
+            let export = try #require(plan.actions.first { $0.action.title.hasPrefix("MOBILISATION") })
+            #expect(export.cost == .euros(12_600))
+            #expect(plan.findings.contains { $0.code == .totalMismatch && $0.stated == "11900.00" && $0.computed == "12600.00" }, "\(plan.findings)")
             let shares = laFabrik.shares.sorted { $0.position < $1.position }
             #expect(shares.compactMap(\.amountCents) == [4_970_000, 1_367_500, 1_712_500, 5_000_000])
             #expect(shares[0].condition?.contains("sous réserve") == true)

@@ -25,14 +25,18 @@ public struct ImportDraft: Codable, Sendable, Equatable {
         public var title: String
         public var lines: [Line]
         public var shares: [Share]
+        /// The total the document states: kept, so the saved convention still shows where the
+        /// document's arithmetic was wrong.
+        public var statedTotal: String?
         /// The line of the source document the action was read from.
         public var sourceLine: Int?
-        public init(code: String? = nil, axis: String? = nil, title: String, lines: [Line] = [], shares: [Share] = [], sourceLine: Int? = nil) {
+        public init(code: String? = nil, axis: String? = nil, title: String, lines: [Line] = [], shares: [Share] = [], statedTotal: String? = nil, sourceLine: Int? = nil) {
             self.code = code
             self.axis = axis
             self.title = title
             self.lines = lines
             self.shares = shares
+            self.statedTotal = statedTotal
             self.sourceLine = sourceLine
         }
     }
@@ -102,6 +106,7 @@ public struct ImportDraft: Codable, Sendable, Equatable {
                              condition: share.conditional ? (share.condition ?? "incertain") : nil,
                              sourceLine: share.line)
                    },
+                   statedTotal: action.statedTotal.map { FrenchFormat.amountNumber($0) },
                    sourceLine: action.line)
         }
     }
@@ -148,7 +153,8 @@ public struct ImportDraft: Codable, Sendable, Equatable {
                 entries([("id", "f\(index + 1)"), ("name", party.name), ("short", nonEmpty(party.shortName)), ("siren", nonEmpty(party.siren))])
             },
             "actions": actions.enumerated().map { index, action in
-                var entry = entries([("code", nonEmpty(action.code) ?? "A\(index + 1)"), ("axis", nonEmpty(action.axis)), ("title", action.title)])
+                var entry = entries([("code", nonEmpty(action.code) ?? "A\(index + 1)"), ("axis", nonEmpty(action.axis)), ("title", action.title),
+                                     ("statedTotal", nonEmpty(action.statedTotal))])
                 entry["lines"] = action.lines.map { line -> [String: Any] in
                     // An amount with its days is written the way sheets write it: « 8 400 € (12 j) ».
                     let amount = nonEmpty(line.amount).map { amount in nonEmpty(line.days).map { "\(amount) (\($0) j)" } ?? amount }

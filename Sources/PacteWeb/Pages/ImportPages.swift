@@ -206,6 +206,7 @@ enum ImportPages {
             put("\(a).code", action.code)
             put("\(a).axis", action.axis)
             put("\(a).title", action.title)
+            put("\(a).statedTotal", action.statedTotal)
             put("\(a).sourceLine", action.sourceLine.map(String.init))
             for (j, line) in action.lines.enumerated() {
                 let l = "\(a).lines.\(j)"
@@ -228,7 +229,7 @@ enum ImportPages {
             }
             for key in shareKeys { put("\(a).shares.\(action.shares.count).\(key)", nil) }
         }
-        for key in ["code", "axis", "title"] { put("actions.\(draft.actions.count).\(key)", nil) }
+        for key in ["code", "axis", "title", "statedTotal"] { put("actions.\(draft.actions.count).\(key)", nil) }
         return state
     }
 
@@ -272,9 +273,9 @@ enum ImportPages {
                 return ImportDraft.Share(funder: text("\(s).funder") ?? "", percent: text("\(s).percent"), amount: text("\(s).amount"),
                                          condition: text("\(s).condition"), sourceLine: text("\(s).sourceLine").flatMap { Int($0) })
             }
-            let code = text("\(a).code"), axis = text("\(a).axis"), title = text("\(a).title")
-            guard code != nil || axis != nil || title != nil || !lines.isEmpty || !shares.isEmpty else { return nil }
-            return ImportDraft.Action(code: code, axis: axis, title: title ?? "", lines: lines, shares: shares,
+            let code = text("\(a).code"), axis = text("\(a).axis"), title = text("\(a).title"), statedTotal = text("\(a).statedTotal")
+            guard code != nil || axis != nil || title != nil || statedTotal != nil || !lines.isEmpty || !shares.isEmpty else { return nil }
+            return ImportDraft.Action(code: code, axis: axis, title: title ?? "", lines: lines, shares: shares, statedTotal: statedTotal,
                                       sourceLine: text("\(a).sourceLine").flatMap { Int($0) })
         }
         return ImportDraft(title: text("title") ?? "", parties: parties, actions: actions)
@@ -290,6 +291,7 @@ enum ImportPages {
         }
         for (i, action) in draft.actions.enumerated() {
             if action.title.isEmpty { state.errors["actions.\(i).title"] = "Renseignez l'intitulé de l'action (ou cochez « supprimer cette action »)." }
+            _ = state.amount("actions.\(i).statedTotal", label: "Total indiqué")
             for j in action.lines.indices {
                 let l = "actions.\(i).lines.\(j)"
                 if action.lines[j].label.isEmpty { state.errors["\(l).label"] = "Renseignez le libellé de la ligne." }
@@ -352,7 +354,7 @@ enum ImportPages {
     static let fieldWords = [
         "title": "intitulé", "name": "nom", "shortName": "nom court", "short": "nom court", "siren": "SIREN", "code": "numéro", "axis": "axe",
         "label": "libellé", "quantity": "quantité", "unitPrice": "prix unitaire", "days": "jours", "amount": "montant", "onQuote": "sur devis",
-        "funder": "financeur", "percent": "taux", "stated": "montant", "condition": "condition",
+        "funder": "financeur", "percent": "taux", "stated": "montant", "condition": "condition", "statedTotal": "total indiqué",
     ]
 
     /// A field's name as the error summary says it: `actions.2.lines.0.amount` → « Action 3, ligne 1 : montant ».
@@ -663,7 +665,8 @@ enum ImportPages {
             .div(.class("inline-fields"),
                  Field(name: "\(a).code", label: "Numéro", short: true).render(state),
                  Field(name: "\(a).axis", label: "Axe", short: true).render(state),
-                 Field(name: "\(a).title", label: "Intitulé", isRequired: true).render(state)),
+                 Field(name: "\(a).title", label: "Intitulé", isRequired: true).render(state),
+                 Field(name: "\(a).statedTotal", label: "Total indiqué par le document", short: true).render(state)),
             linesTable(i, action, state: state),
             sharesTable(i, action, state: state),
             .p(checkbox("\(a).remove", label: "Supprimer l'action \(i + 1)", checked: false), .text(" "),
