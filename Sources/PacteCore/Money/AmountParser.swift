@@ -28,7 +28,11 @@ public struct AmountParseError: Error, Equatable, Sendable, CustomStringConverti
         self.reason = reason
     }
 
-    public var description: String { "« \(input) » : \(reason.message)" }
+    public var description: String {
+        // « douze » : « douze » n'est pas reconnu… says the input twice; once is enough.
+        if case .unrecognizedText(let junk) = reason, junk == input.trimmingSpaces { return reason.message }
+        return "« \(input) » : \(reason.message)"
+    }
 }
 
 extension AmountParseError.Reason {
