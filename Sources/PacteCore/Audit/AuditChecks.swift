@@ -111,7 +111,7 @@ enum AuditChecks {
             let source = line.daysFromLabel ? " (jours lus dans le libellé)" : ""
             findings.append(Finding(severity, .dayRateOutlier,
                                     "« \(line.label) » : \(FrenchFormat.money(line.amount!)) pour \(FrenchFormat.days(line.days!))\(source), soit \(money(rate)) par jour ; le taux habituel, \(whose), est de \(money(expected)).",
-                                    stated: decimal(rate), computed: decimal(expected), location: name(action), line: line.line))
+                                    stated: decimalFraction(rate, maxFractionDigits: 2), computed: decimalFraction(expected, maxFractionDigits: 2), location: name(action), line: line.line))
         }
         return findings
     }
@@ -120,9 +120,6 @@ enum AuditChecks {
         FrenchFormat.decimal(value, maxFractionDigits: 2) + FrenchFormat.unitSeparator + "€"
     }
 
-    static func decimal(_ value: Fraction) -> String {
-        FrenchFormat.decimal(value, maxFractionDigits: 2).replacingOccurrences(",", ".").filter { $0 != "\u{202F}" }
-    }
 
     // MARK: Shares
 
@@ -152,7 +149,7 @@ enum AuditChecks {
             if rates.count == action.financing.count, let sum = try? rates.reduce(Rate.zero, { try $0.adding($1) }), sum != .full {
                 findings.append(Finding(grid ? .error : .warning, .shareMismatch,
                                         "« \(name(action)) » : les taux des financeurs font \(sum), pas 100 %.",
-                                        stated: decimal(sum.fraction), computed: "1", location: name(action), line: action.line))
+                                        stated: decimalFraction(sum.fraction, maxFractionDigits: 2), computed: "1", location: name(action), line: action.line))
             }
             return findings
         }

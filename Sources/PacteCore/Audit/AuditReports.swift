@@ -182,8 +182,8 @@ public enum AuditJSONReport {
 }
 
 extension AuditChecks {
-    /// `3/2` → `1.5`, `681.25`; up to six decimals, no grouping.
-    static func decimalFraction(_ value: Fraction) -> String {
-        FrenchFormat.decimal(value, maxFractionDigits: 6).replacingOccurrences(",", ".").filter { $0 != "\u{202F}" && $0 != " " }
+    /// Machine form: `3/2` → `1.5`, `681.25`; no grouping, up to `maxFractionDigits` decimals.
+    static func decimalFraction(_ value: Fraction, maxFractionDigits: Int = 6) -> String {
+        FrenchFormat.decimal(value, maxFractionDigits: maxFractionDigits).replacingOccurrences(",", ".").filter { $0 != "\u{202F}" && $0 != " " }
     }
 }

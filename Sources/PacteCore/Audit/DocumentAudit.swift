@@ -130,7 +130,8 @@ enum SheetReader {
             readRowActions(read, table: table, into: &state)
         } else {
             if current == nil {
-                let heading = lines.last { $0.number < rows[0].number && !$0.isBlank && $0.cells == nil }?.prose
+                // Line numbers are 1-based indices: the lines before the table are `lines[..<(number - 1)]`.
+                let heading = lines[..<(rows[0].number - 1)].last { !$0.isBlank && $0.cells == nil }?.prose
                 state.document.actions.append(AuditedAction(title: heading.map(CostTableReader.cleanLabel) ?? "Tableau (ligne \(rows[0].number))",
                                                             line: rows[0].number))
                 current = state.document.actions.count - 1
@@ -170,12 +171,8 @@ enum SheetReader {
                     }
                 }
                 for share in row.shares {
-                    guard let stated = share.amount else { continue }
-                    let computed = actions.flatMap(\.financing).filter { $0.funder.folded == share.funder.folded }.compactMap(\.amount).reduce(.zero, +)
-                    if stated != computed {
-                        state.findings.append(Finding(.error, .totalMismatch,
-                                                      "Le total de \(share.funder) indique \(FrenchFormat.money(stated)), mais sa colonne fait \(FrenchFormat.money(computed)).",
-                                                      stated: stated.decimalString, computed: computed.decimalString, location: share.funder, line: row.line))
+                    if let finding = funderTotalCheck(share, column: actions.flatMap(\.financing), location: share.funder) {
+                        state.findings.append(finding)
                     }
                 }
             case .financing:
@@ -215,7 +212,12 @@ enum SheetReader {
                         state.document.actions[target].statedTotalLine = row.line
                     }
                     if let days = row.days[year] { state.document.actions[target].statedDays = days }
-                    for share in row.shares { state.findings.append(contentsOf: funderTotalCheck(share, action: state.document.actions[target], lineShares: state.lineShares[target])) }
+                    for share in row.shares {
+                        guard let lineShares = state.lineShares[target] else { continue }
+                        if let finding = funderTotalCheck(share, column: lineShares.values.flatMap { $0 }, location: state.document.actions[target].title) {
+                            state.findings.append(finding)
+                        }
+                    }
                 case .financing(let funder):
                     if let amount { state.document.actions[target].financing.append(AuditedShare(funder: funder, amount: amount, line: row.line)) }
                 case .cost:
@@ -266,13 +268,14 @@ enum SheetReader {
         }
     }
 
-    static func funderTotalCheck(_ share: AuditedShare, action: AuditedAction, lineShares: [Int: [AuditedShare]]?) -> [Finding] {
-        guard let stated = share.amount, let lineShares else { return [] }
-        let computed = lineShares.values.flatMap { $0 }.filter { $0.funder.folded == share.funder.folded }.compactMap(\.amount).reduce(.zero, +)
-        guard stated != computed else { return [] }
-        return [Finding(.error, .totalMismatch,
-                        "Le total de \(share.funder) indique \(FrenchFormat.money(stated)), mais sa colonne fait \(FrenchFormat.money(computed)).",
-                        stated: stated.decimalString, computed: computed.decimalString, location: action.title, line: share.line)]
+    /// A funder's stated total (the total row of its column) against the shares of that column.
+    static func funderTotalCheck(_ share: AuditedShare, column: [AuditedShare], location: String) -> Finding? {
+        guard let stated = share.amount else { return nil }
+        let computed = column.filter { $0.funder.folded == share.funder.folded }.compactMap(\.amount).reduce(.zero, +)
+        guard stated != computed else { return nil }
+        return Finding(.error, .totalMismatch,
+                       "Le total de \(share.funder) indique \(FrenchFormat.money(stated)), mais sa colonne fait \(FrenchFormat.money(computed)).",
+                       stated: stated.decimalString, computed: computed.decimalString, location: location, line: share.line)
     }
 
     /// « Animation (30 jours) » → 30 days.

@@ -130,7 +130,7 @@ public struct ImportDraft: Codable, Sendable, Equatable {
     }
 
     /// The funder id (`f1`, `f2`…) of a name, as `funders` lists them.
-    public func funderID(_ name: String) -> String? {
+    static func funderID(_ name: String, in funders: [Party]) -> String? {
         let key = name.folded
         return funders.firstIndex { $0.name.folded == key || $0.shortName?.folded == key }.map { "f\($0 + 1)" }
     }
@@ -146,6 +146,7 @@ public struct ImportDraft: Codable, Sendable, Equatable {
             guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return text
         }
+        let funders = self.funders
         let object: [String: Any] = [
             "title": title,
             "taxRegime": taxRegime.rawValue,
@@ -164,7 +165,7 @@ public struct ImportDraft: Codable, Sendable, Equatable {
                     return out
                 }
                 entry["shares"] = action.shares.map { share -> [String: Any] in
-                    var out = entries([("funder", funderID(share.funder)), ("percent", nonEmpty(share.percent)), ("amount", nonEmpty(share.amount)),
+                    var out = entries([("funder", Self.funderID(share.funder, in: funders)), ("percent", nonEmpty(share.percent)), ("amount", nonEmpty(share.amount)),
                                        ("condition", nonEmpty(share.condition))])
                     if out["percent"] == nil && out["amount"] == nil { out["undetermined"] = true }
                     // « 25 % soit 7 500 € »: the rate is the share, the amount what the document states.
