@@ -39,6 +39,7 @@ public enum PacteMigrations {
             M030CreateDeliverables(),
             M031CreateInvoices(),
             M032CreateDocumentImports(),
+            M033CreateCompanyRegister(),
         ]
     }
 }

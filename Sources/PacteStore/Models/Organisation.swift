@@ -17,6 +17,8 @@ public final class OrganisationModel: Model, @unchecked Sendable {
     @OptionalField(key: "address") public var address: String?
     @OptionalField(key: "population") public var population: Int64?
     @OptionalField(key: "population_year") public var populationYear: Int?
+    /// The département it belongs to (INSEE code, « 51 », « 2A »): the key of the département roll-up.
+    @OptionalField(key: "departement_code") public var departementCode: String?
     @Field(key: "is_demo") public var isDemo: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
