@@ -233,60 +233,7 @@ struct BrowserTests {
     @Test("Contrôle d'accessibilité de chaque page (libellés, titres, contrastes, langue, tableaux)", arguments: Engine.available)
     func accessibilityOfEveryPage(engine: Engine) async throws {
         try await withServedPacte(engine) { base, app in
-            let admin = try await app.token("admin@demo.pacte.fr")
-            let company = try await app.call(.POST, "/api/v1/companies", token: admin, json: #"{"siret":"12345678200010","name":"Boulangerie Martin","naf":"10.71C"}"#)
-            let companyID = try #require((try json(company) as? [String: Any])?["id"] as? String)
-            _ = try await app.call(.POST, "/api/v1/companies/\(companyID)/de-minimis-grants", token: admin, json: #"{"grantedOn":"2025-02-01","amount":"1200","grantor":"CCST"}"#)
-            var paths = ["/", "/conventions", "/organisations", "/organisations?q=Marne", "/conventions/nouvelle", "/conventions/\(UUID())",
-                         "/prestations", "/prestations/nouvelle", "/entreprises", "/entreprises/nouvelle", "/entreprises/\(companyID)",
-                         "/entreprises/\(companyID)/modifier", "/entreprises/\(companyID)/etablissements/nouveau", "/entreprises/\(companyID)/aides/nouvelle",
-                         "/entreprises/\(companyID)/entreprise-unique", "/entreprises/\(companyID)/attestation-de-minimis", "/aides-de-minimis",
-                         "/parametres", "/calendrier",
-                         "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/facturation"]
-            // One service of seed 001, accepted, for the execution pages, its step forms and its notice.
-            let seed001 = try await app.conventionID(titled: "seed 001")
-            let fa3 = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == seed001).all().first { $0.code == "FA3" }?.id)
-            let quoted = try await app.call(.POST, "/api/v1/conventions/\(seed001)/interventions", token: admin,
-                                            json: #"{"actionID":"\#(fa3)","companyID":"\#(companyID)","label":"Circuits courts","quote":"600"}"#)
-            let intervention = try #require((try json(quoted) as? [String: Any])?["id"] as? String)
-            _ = try await app.call(.POST, "/api/v1/conventions/\(seed001)/interventions/\(intervention)/accept", token: admin, json: #"{"date":"2021-03-01"}"#)
-            paths += ["realiser", "annuler", "avis"].map { "/conventions/\(seed001)/prestations/\(intervention)/\($0)" }
-            // A pending import of seed 003 (the longest text) for its review page.
-            let dijon = try #require(try await OrganisationModel.query(on: app.db).filter(\.$name == "Dijon Métropole").first()?.id)
-            let seed003 = try seedDocument("003")
-            let importBody = String(decoding: try JSONEncoder().encode(["text": String(decoding: seed003.data, as: UTF8.self), "fileName": seed003.name,
-                                                                         "organisationID": dijon.uuidString]), as: UTF8.self)
-            let imported = try await app.call(.POST, "/api/v1/imports", token: admin, json: importBody)
-            let importID = try #require((try json(imported) as? [String: Any])?["id"] as? String)
-            paths += ["/imports", "/imports/nouveau", "/imports/\(importID)"]
-            for convention in try await ConventionModel.query(on: app.db).sort(\.$title).all() {
-                let id = try convention.requireID()
-                paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",
-                          "/conventions/\(id)/actions/nouvelle", "/conventions/\(id)/articles/nouvelle", "/conventions/\(id)/axes/nouvelle",
-                          "/conventions/\(id)/execution", "/conventions/\(id)/enveloppes/nouvelle", "/conventions/\(id)/prestations/nouvelle",
-                          "/conventions/\(id)/engagements/nouveau", "/conventions/\(id)/gouvernance", "/conventions/\(id)/etape",
-                          "/conventions/\(id)/reconduction", "/conventions/\(id)/fin", "/conventions/\(id)/deliberations/nouvelle",
-                          "/conventions/\(id)/versions/nouvelle", "/conventions/\(id)/versions?a=current", "/conventions/\(id)/comites/nouveau",
-                          "/conventions/\(id)/releves", "/conventions/\(id)/bilan?annee=2021",
-                          "/conventions/\(id)/livrables", "/conventions/\(id)/livrables/nouveau",
-                          "/conventions/\(id)/factures", "/conventions/\(id)/factures/nouvelle"]
-                if let article = try await ArticleModel.query(on: app.db).filter(\.$convention.$id == id).first() {
-                    paths.append("/conventions/\(id)/articles/\(try article.requireID())/modifier")
-                }
-                if let party = try await ConventionPartyModel.query(on: app.db).filter(\.$convention.$id == id).first() {
-                    paths.append("/conventions/\(id)/parties/\(try party.requireID())/modifier")
-                    paths.append("/conventions/\(id)/parties/\(try party.requireID())/signer")
-                }
-                // Two action sheets per convention, with their forms: the sheets share one template.
-                for action in try await ActionModel.query(on: app.db).filter(\.$convention.$id == id).sort(\.$position).limit(2).all() {
-                    let actionPath = "/conventions/\(id)/actions/\(try action.requireID())"
-                    paths += [actionPath, actionPath + "/modifier", actionPath + "/lignes/nouvelle", actionPath + "/parts/nouvelle",
-                              actionPath + "/indicateurs/nouvelle"]
-                    if let indicator = try await IndicatorModel.query(on: app.db).filter(\.$action.$id == action.requireID()).first() {
-                        paths += [actionPath + "/indicateurs/\(try indicator.requireID())/objectif", actionPath + "/indicateurs/\(try indicator.requireID())/mesure"]
-                    }
-                }
-            }
+            let paths = try await PageWalk.accessibilityPaths(app)
             try await Browser.withSession { browser in
                 try await browser.go("\(base)/connexion")
                 var report: [String] = try await browser.accessibilityViolations().map { "/connexion: \($0)" }

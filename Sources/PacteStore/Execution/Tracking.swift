@@ -15,6 +15,8 @@ public enum Tracking {
         let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(named)).all().map { ($0.id!, $0) })
         func name(_ id: UUID) -> String { organisations[id].map { $0.shortName ?? $0.name } ?? "—" }
         var funding: Interventions.Funding?
+        // Grouped once: filtering every commitment for each service is quadratic at two million services.
+        let commitmentsByIntervention = Dictionary(grouping: commitments.filter { $0.interventionID != nil }) { $0.interventionID! }
 
         var facts: [TrackingTable.Fact] = []
         for intervention in interventions {
@@ -22,7 +24,7 @@ public enum Tracking {
             // A quote entered after the fact (accepted on an earlier date) was prescribed by then at the latest.
             let entered = YearMonth(CivilDate(instant: intervention.createdAt ?? Date()))
             let prescribed = intervention.acceptedOn.map { min(entered, YearMonth($0)) } ?? entered
-            var parts = commitments.filter { $0.interventionID == intervention.id }.map { (name($0.$funder.id), Money(cents: $0.amountCents)) }
+            var parts = (intervention.id.flatMap { commitmentsByIntervention[$0] } ?? []).map { (name($0.$funder.id), Money(cents: $0.amountCents)) }
             if parts.isEmpty, intervention.status == .quoted {
                 // Not accepted yet: the parts it would commit, for the prescriptions column.
                 if funding == nil { funding = try await Interventions.Funding(for: convention, on: db) }

@@ -40,6 +40,7 @@ public enum PacteMigrations {
             M031CreateInvoices(),
             M032CreateDocumentImports(),
             M033CreateCompanyRegister(),
+            M034IndexPageQueries(),
         ]
     }
 }

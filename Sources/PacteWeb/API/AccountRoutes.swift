@@ -191,7 +191,13 @@ public enum Accounts {
             guard principal.isPlatformAdmin || !administered.isEmpty else {
                 throw Problem(.forbidden, "Réservé aux administrateurs.")
             }
-            let users = try await UserModel.query(on: req.db).with(\.$memberships).sort(\.$email).all()
+            let query = UserModel.query(on: req.db).with(\.$memberships).sort(\.$email)
+            if !principal.isPlatformAdmin {
+                // Only the members of the organisations administered, found through their memberships.
+                let members = try await MembershipModel.query(on: req.db).filter(\.$organisation.$id ~~ administered).all().map(\.$user.id)
+                query.filter(\.$id ~~ members)
+            }
+            let users = try await query.all()
             return try users.filter { user in principal.isPlatformAdmin || user.memberships.contains { administered.contains($0.$organisation.id) } }
                 .map { try UserOut($0, memberships: $0.memberships) }
         }

@@ -176,7 +176,10 @@ enum CompanyForms {
         }
 
         @Sendable func linkForm(_ req: Request, _ state: FormState, _ c: CompanyModel) async throws -> Page {
-            let others = try await CompanyModel.query(on: req.db).filter(\.$undertakingID != c.undertakingID).sort(\.$name).all()
+            // The first companies by name, read in the order of the name index; the few of this
+            // undertaking are left out after reading.
+            let others = try await CompanyModel.query(on: req.db).sort(\.$name).limit(PageQueries.companyChoices + 50).all()
+                .filter { $0.undertakingID != c.undertakingID }.prefix(PageQueries.companyChoices)
                 .map { (value: $0.id!.uuidString, label: "\($0.name) (SIREN \(DirectoryPage.formatSiren($0.siren)))") }
             let fields = [Field(name: "companyID", label: "Autre entreprise", control: .select(others, placeholder: "Choisir…"),
                                 hint: "Entreprises liées (contrôle, majorité des droits de vote…) : leurs aides de minimis se cumulent.", isRequired: true)]

@@ -415,7 +415,7 @@ enum InterventionPages {
         let id = try convention.requireID()
         let actions = try await ActionModel.query(on: req.db).filter(\.$convention.$id == id).sort(\.$position).all()
             .map { (value: $0.id!.uuidString, label: $0.displayName) }
-        let companies = try await CompanyModel.query(on: req.db).sort(\.$name).all()
+        let companies = try await CompanyModel.query(on: req.db).sort(\.$name).limit(PageQueries.companyChoices).all()
             .map { (value: $0.id!.uuidString, label: "\($0.name) (SIREN \(DirectoryPage.formatSiren($0.siren)))") }
         let today = CivilDate.today()
         let services = try await ServiceModel.query(on: req.db).with(\.$provider).sort(\.$name).all().filter { $0.isValid(on: today) }
