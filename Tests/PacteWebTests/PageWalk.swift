@@ -23,6 +23,8 @@ enum PageWalk {
                      "/entreprises/\(companyID)/modifier", "/entreprises/\(companyID)/etablissements/nouveau", "/entreprises/\(companyID)/aides/nouvelle",
                      "/entreprises/\(companyID)/entreprise-unique", "/entreprises/\(companyID)/attestation-de-minimis", "/aides-de-minimis",
                      "/parametres", "/calendrier", "/territoires/departements", "/territoires/departements/51",
+                     "/registre", "/registre?communes=21231%2C99999", "/registre/effectifs", "/organisations/nouvelle",
+                     "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/modifier",
                      "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/facturation"]
         // One service of seed 001, accepted, for the execution pages, its step forms and its notice.
         let seed001 = try await app.conventionID(titled: "seed 001")

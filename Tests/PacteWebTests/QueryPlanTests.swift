@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 import PacteCore
 import PacteStore
-import PacteWeb
+@testable import PacteWeb
 import SQLKit
 import Testing
 import Vapor
@@ -47,6 +47,34 @@ struct QueryPlanTests {
             print("[\(engine)] \(paths.count) adresses, \(log.statements.count) requêtes, \(report.explained) distinctes expliquées, \(report.allowed.count) lectures complètes admises")
             #expect(report.explained > 100)
             #expect(report.isClean, "\(report)")
+        }
+    }
+
+    @Test("La recherche d'entreprises, lue par les index, trouve ce qu'elle trouvait", arguments: Engine.available)
+    func companySearch(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let martin = try await app.call(.POST, "/api/v1/companies", token: admin, json: #"{"siret":"12345678200010","name":"Boulangerie Martin"}"#)
+            let martinID = try #require((try json(martin) as? [String: Any])?["id"] as? String)
+            _ = try await app.call(.POST, "/api/v1/companies/\(martinID)/establishments", token: admin, json: #"{"siret":"12345678200028"}"#)
+            _ = try await app.call(.POST, "/api/v1/companies", token: admin, json: #"{"siret":"98765432400001","name":"Épicerie de Sézanne"}"#)
+            func names(_ search: String?) async throws -> [String] {
+                try await PageQueries.companies(search: search, on: app.db).map(\.name)
+            }
+            #expect(try await names(nil) == ["Boulangerie Martin", "Épicerie de Sézanne"])
+            #expect(try await names(nil).count == 2)
+            // Words, without case or accents.
+            #expect(try await names("EPICERIE de sézanne") == ["Épicerie de Sézanne"])
+            #expect(try await names("martin") == ["Boulangerie Martin"])
+            // A SIREN, a SIRET (of the second establishment), a few digits of a SIREN or of a SIRET's NIC.
+            #expect(try await names("123 456 782") == ["Boulangerie Martin"])
+            #expect(try await names("12345678200028") == ["Boulangerie Martin"])
+            #expect(try await names("5432") == ["Épicerie de Sézanne"])
+            #expect(try await names("00028") == ["Boulangerie Martin"])
+            #expect(try await names("boucherie").isEmpty)
+            // The list is cut at its limit, first names first.
+            #expect(try await PageQueries.companies(search: nil, on: app.db, limit: 1).map(\.name) == ["Boulangerie Martin"])
+            #expect(try await PageQueries.companies(search: nil, on: app.db).first?.establishments.count == 2, "establishments loaded")
         }
     }
 

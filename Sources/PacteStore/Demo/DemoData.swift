@@ -142,6 +142,7 @@ public enum DemoData {
                     } else {
                         let model = OrganisationModel(id: UUID(), name: org.name, shortName: org.shortName, kind: org.kind, siren: org.siren,
                                                       address: org.address, population: org.population, populationYear: org.populationYear, isDemo: true)
+                        model.departementCode = try await departement(name: org.name, siren: org.siren, on: tx)
                         try await Audited.create(model, "organisation", conventionID: nil, actor: actor, on: tx)
                         id = model.id!
                         if let siren = org.siren { organisationsBySIREN[siren.digits] = id }

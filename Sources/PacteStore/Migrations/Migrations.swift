@@ -41,6 +41,7 @@ public enum PacteMigrations {
             M032CreateDocumentImports(),
             M033CreateCompanyRegister(),
             M034IndexPageQueries(),
+            M036IndexTerritoryQueries(),
         ]
     }
 }

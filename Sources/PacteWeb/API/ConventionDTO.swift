@@ -20,16 +20,20 @@ public struct OrganisationOut: Documented {
     public var address: String?
     public var population: Int64?
     public var populationYear: Int?
+    /// INSEE code of its département (« 51 »), the key of the département roll-up.
+    public var departementCode: String?
     public var isDemo: Bool
 
     init(_ m: OrganisationModel) throws {
         id = try m.requireID(); name = m.name; shortName = m.shortName; kind = m.kind; kindLabel = m.kind.label
         siren = m.siren; siret = m.siret; iban = m.iban; address = m.address; population = m.population; populationYear = m.populationYear; isDemo = m.isDemo
+        departementCode = m.departementCode
     }
 
     public static var example: OrganisationOut {
         let m = OrganisationModel(id: exampleID, name: "Ville de Sézanne", shortName: "Ville", kind: .commune,
                                   siren: try? Siren("215104985"), address: "7 place de l'hôtel de ville", population: 4800, populationYear: 2025)
+        m.departementCode = "51"
         return try! OrganisationOut(m)
     }
 }
@@ -46,10 +50,13 @@ public struct OrganisationIn: Documented {
     public var address: String?
     public var population: Int64?
     public var populationYear: Int?
+    /// Its département (« 51 », « 2A »): derived from the SIREN when the reference data knows the
+    /// body, otherwise checked against the départements; "" clears it.
+    public var departementCode: String?
 
     public static var example: OrganisationIn {
         OrganisationIn(name: "Ville de Sézanne", shortName: "Ville", kind: .commune, siren: try? Siren("215104985"), siret: nil, iban: nil,
-                       address: "7 place de l'hôtel de ville", population: 4800, populationYear: 2025)
+                       address: "7 place de l'hôtel de ville", population: 4800, populationYear: 2025, departementCode: "51")
     }
 
     func apply(to m: OrganisationModel) throws {

@@ -40,17 +40,8 @@ enum DirectoryRoutes {
         }
         api.on(.POST, "organisations", summary: "Créer une organisation", tag: "Organisations",
                request: OrganisationIn.example, response: OrganisationOut.example, status: .created) { req in
-            let principal = try req.requirePrincipal()
-            guard principal.canWriteSomewhere else { throw Problem.readOnly }
-            let input = try req.content.decode(OrganisationIn.self)
-            let model = OrganisationModel(name: try required(input.name, "name"), kind: try required(input.kind, "kind"))
-            try input.apply(to: model)
-            let actor = principal.actor
-            try await Store.write(on: req.db) { tx in
-                model.id = UUID()
-                try await Audited.create(model, "organisation", conventionID: nil, actor: actor, on: tx)
-            }
-            return try OrganisationOut(model)
+            guard try req.requirePrincipal().canWriteSomewhere else { throw Problem.readOnly }
+            return try OrganisationOut(try await create(req, try req.content.decode(OrganisationIn.self)))
         }
         api.on(.GET, "organisations", ":organisationID", summary: "Lire une organisation", tag: "Organisations", response: OrganisationOut.example) { req in
             try OrganisationOut(try await organisation(req))
@@ -58,8 +49,7 @@ enum DirectoryRoutes {
         api.on(.PATCH, "organisations", ":organisationID", summary: "Modifier une organisation (ses agents ou un administrateur)", tag: "Organisations",
                request: OrganisationIn.example, response: OrganisationOut.example) { req in
             let model = try await writableOrganisation(req)
-            let input = try req.content.decode(OrganisationIn.self)
-            try await update(req, model) { try input.apply(to: $0) }
+            try await patch(req, model, try req.content.decode(OrganisationIn.self))
             return try OrganisationOut(model)
         }
         api.on(.DELETE, "organisations", ":organisationID", summary: "Supprimer une organisation (administrateur de la plateforme ; refusé si elle est partie ou financeur)",
@@ -119,6 +109,34 @@ enum DirectoryRoutes {
         let id = try Access.uuid(req, "organisationID", "Organisation")
         guard let model = try await OrganisationModel.find(id, on: req.db) else { throw Problem.notFound("Organisation") }
         return model
+    }
+
+    /// Shared by the API and the organisation form: the département comes from the SIREN when the
+    /// reference data knows the body, else from the input (checked).
+    static func create(_ req: Request, _ input: OrganisationIn) async throws -> OrganisationModel {
+        let model = OrganisationModel(name: try required(input.name, "name"), kind: try required(input.kind, "kind"))
+        try input.apply(to: model)
+        model.departementCode = try await DepartementCode.resolve(input.departementCode, siren: model.siren, current: nil, on: req.db)
+        let actor = try req.requirePrincipal().actor
+        try await Store.write(on: req.db) { tx in
+            model.id = UUID()
+            try await Audited.create(model, "organisation", conventionID: nil, actor: actor, on: tx)
+        }
+        return model
+    }
+
+    /// Shared by the API and the organisation form; `clearing` names the optional fields a form
+    /// sent empty (`shortName`, `siren`, `address`), which the JSON API leaves alone when absent.
+    static func patch(_ req: Request, _ model: OrganisationModel, _ input: OrganisationIn, clearing: Set<String> = []) async throws {
+        let siren = clearing.contains("siren") ? nil : input.siret?.siren ?? input.siren ?? model.siren
+        let departement = try await DepartementCode.resolve(input.departementCode, siren: siren, current: model.departementCode, on: req.db)
+        try await update(req, model) { m in
+            try input.apply(to: m)
+            if clearing.contains("shortName") { m.shortName = nil }
+            if clearing.contains("siren") { m.siren = nil; m.siret = nil }
+            if clearing.contains("address") { m.address = nil }
+            m.departementCode = departement
+        }
     }
 
     /// Shared by the API and the billing form: one audited write.
@@ -193,6 +211,7 @@ enum APIRoutes {
         InvoiceRoutes.register(api)
         DeliverablePages.registerAPI(api)
         ImportRoutes.register(api)
+        TerritoryRoutes.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

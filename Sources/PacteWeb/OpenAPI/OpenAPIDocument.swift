@@ -25,7 +25,8 @@ public enum OpenAPIDocument {
                 "operationId": operationID(operation),
             ]
             let parameters = parameterNames(operation.path).map { name -> [String: Any] in
-                ["name": name, "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
+                // Ids are UUIDs; other path values (a département code) are plain text.
+                ["name": name, "in": "path", "required": true, "schema": name.hasSuffix("ID") ? ["type": "string", "format": "uuid"] : ["type": "string"]]
             } + (operation.paged ? [
                 ["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1]],
                 ["name": "per", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": 200]],

@@ -104,10 +104,12 @@ enum DashboardPage {
 
 /// The directory of organisations, searched by name or SIREN.
 enum DirectoryPage {
-    static func page(_ entries: [PageQueries.DirectoryEntry], search: String?, viewer: Viewer) -> Page {
+    static func page(_ entries: [PageQueries.DirectoryEntry], search: String?, viewer: Viewer, canCreate: Bool = false,
+                     editable: (UUID) -> Bool = { _ in false }) -> Page {
         let searchField = Field(name: "q", label: "Nom ou SIREN", control: .search, hint: "Par exemple « Sézanne » ou « 215 104 985 ».")
         let content: BodyNode = .group(
             .h1(.text("Annuaire des organisations")),
+            .if(canCreate, .div(.class("page-actions"), .a(.class("button secondary"), .href("/organisations/nouvelle"), .text("Ajouter une organisation")))),
             .form(
                 .class("search-form"), .method(.get), .action("/organisations"),
                 .attribute(named: "role", value: "search"),
@@ -124,7 +126,9 @@ enum DirectoryPage {
                     .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Conventions"))
                 )),
                 .tbody(.forEach(entries) { entry in
-                    .tr(.th(.attribute(named: "scope", value: "row"), .text(entry.name)),
+                    .tr(.th(.attribute(named: "scope", value: "row"), .text(entry.name),
+                            .if(editable(entry.id), .group(.text(" "), .a(.class("button secondary small"), .href("/organisations/\(entry.id)/modifier"),
+                                                                        .attribute(named: "aria-label", value: "Modifier \(entry.name)"), .text("Modifier"))))),
                         .td(.text(entry.kind.label)),
                         .td(.class("num"), .text(entry.siren.map(formatSiren) ?? "—")),
                         .td(.class("num"), .text(String(entry.conventionCount))))

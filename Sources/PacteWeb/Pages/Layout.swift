@@ -7,7 +7,7 @@ typealias BodyNode = Node<HTML.BodyContext>
 
 /// The sections of the main navigation; the current one is marked `aria-current="page"`.
 enum NavSection: String, CaseIterable, Sendable {
-    case dashboard, conventions, catalogue, companies, directory
+    case dashboard, conventions, catalogue, companies, register, departements, directory
 
     var label: String {
         switch self {
@@ -15,6 +15,8 @@ enum NavSection: String, CaseIterable, Sendable {
         case .conventions: "Conventions"
         case .catalogue: "Prestations"
         case .companies: "Entreprises"
+        case .register: "Registre des entreprises"
+        case .departements: "Départements"
         case .directory: "Annuaire"
         }
     }
@@ -25,6 +27,8 @@ enum NavSection: String, CaseIterable, Sendable {
         case .conventions: "/conventions"
         case .catalogue: "/prestations"
         case .companies: "/entreprises"
+        case .register: "/registre"
+        case .departements: "/territoires/departements"
         case .directory: "/organisations"
         }
     }

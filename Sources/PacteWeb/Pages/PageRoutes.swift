@@ -26,7 +26,9 @@ enum PageRoutes {
         pages.get("organisations") { req async throws -> Page in
             let search = req.query[String.self, at: "q"]
             let entries = try await PageQueries.directory(search: search, on: req.db)
-            return DirectoryPage.page(entries, search: search, viewer: try req.viewer())
+            let principal = try req.requirePrincipal()
+            return DirectoryPage.page(entries, search: search, viewer: try req.viewer(), canCreate: principal.canWriteSomewhere,
+                                      editable: { Access.writesFor(principal, organisation: $0) })
         }
         pages.get("formulaires", "verifier") { req async throws -> FieldCheck in
             FieldCheck.check(kind: req.query[String.self, at: "type"] ?? "", value: req.query[String.self, at: "valeur"] ?? "")
@@ -69,6 +71,9 @@ enum PageRoutes {
         CalendarPages.register(pages: pages, open: pagesWithoutSession)
         ExecutionPages.register(on: pages)
         ImportPages.register(pages)
+        RegisterPages.register(on: pages)
+        DepartementPages.register(on: pages)
+        OrganisationForms.register(pages)
     }
 }
 
