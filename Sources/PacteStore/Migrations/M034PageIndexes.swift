@@ -75,16 +75,25 @@ struct M034IndexPageQueries: AsyncMigration {
         ("document_imports_status", "document_imports (status, created_at)"),
     ]
 
-    func prepare(on db: any Database) async throws {
+    func prepare(on db: any Database) async throws { try await NamedIndexes.create(Self.indexes, on: db) }
+
+    func revert(on db: any Database) async throws { try await NamedIndexes.drop(Self.indexes, on: db) }
+}
+
+/// Named indexes written as plain SQL, the same on SQLite and PostgreSQL, for the migrations that
+/// add indexes (Fluent's schema builder has none).
+enum NamedIndexes {
+    /// `(name, "table (columns)")` pairs; an index that already exists under its name is kept.
+    static func create(_ indexes: [(String, String)], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        for (name, target) in Self.indexes {
+        for (name, target) in indexes {
             try await sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: name) ON \(unsafeRaw: target)").run()
         }
     }
 
-    func revert(on db: any Database) async throws {
+    static func drop(_ indexes: [(String, String)], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        for (name, _) in Self.indexes.reversed() {
+        for (name, _) in indexes.reversed() {
             try await sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: name)").run()
         }
     }
