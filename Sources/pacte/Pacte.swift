@@ -8,7 +8,7 @@ struct Pacte: AsyncParsableCommand {
         commandName: "pacte",
         abstract: "Pacte : conventions de partenariat pour le développement économique.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, BenchCommand.self, DemoCommand.self, MigrateCommand.self, ReferenceCommand.self, UserCommand.self, AuditLogCommand.self, BackupCommand.self, RestoreCommand.self, PlanCommand.self, AuditCommand.self, ImportCommand.self, RemindersCommand.self]
+        subcommands: [ServeCommand.self, BenchCommand.self, DemoCommand.self, MigrateCommand.self, ReferenceCommand.self, UserCommand.self, AuditLogCommand.self, BackupCommand.self, RestoreCommand.self, PlanCommand.self, AuditCommand.self, ImportCommand.self, RemindersCommand.self, CompaniesCommand.self]
     )
 }
 
