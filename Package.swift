@@ -58,6 +58,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // The scale benchmark's HTTP client (already a dependency of Vapor).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources/static")]
         ),

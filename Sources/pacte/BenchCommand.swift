@@ -9,7 +9,7 @@ import Vapor
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Mesures de performance (affiche des chiffres, n'échoue jamais sur un temps).",
-        subcommands: [Pages.self, Audit.self])
+        subcommands: [Generate.self, Scale.self, Pages.self, Audit.self])
 
     struct Pages: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

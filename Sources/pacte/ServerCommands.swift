@@ -4,6 +4,7 @@ import Foundation
 import PacteCore
 import PacteStore
 import PacteWeb
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Options shared by every command that opens the database.
@@ -19,10 +20,15 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
+    static let loggingBootstrapped = NIOLockedValueBox(false)
+
     /// A configured application (not started); the caller shuts it down.
     func application(arguments: [String] = ["pacte"]) async throws -> Application {
         var environment = Environment(name: ProcessInfo.processInfo.environment["PACTE_ENV"] ?? "production", arguments: arguments)
-        try LoggingSystem.bootstrap(from: &environment)
+        // The logging system takes one bootstrap per process; `bench scale` opens several applications.
+        if !Self.loggingBootstrapped.withLockedValue({ done in defer { done = true }; return done }) {
+            try LoggingSystem.bootstrap(from: &environment)
+        }
         let app = try await Application.make(environment)
         do {
             try PacteApp.configure(app, location: try location, settings: .fromEnvironment())

@@ -294,6 +294,26 @@ import Testing
 
     // MARK: - Instants
 
+    @Test("Le jour parisien d'un instant est celui du calendrier grégorien de Paris, toutes les 37 minutes de 2019 à 2027 (changements d'heure compris)")
+    func instantMatchesParisCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Europe/Paris"))
+        var instant = try #require(ISO8601DateFormatter().date(from: "2019-01-01T00:00:00Z"))
+        let end = try #require(ISO8601DateFormatter().date(from: "2027-12-31T23:00:00Z"))
+        var checked = 0
+        while instant < end {
+            let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+            let expected = try CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)
+            guard CivilDate(instant: instant) == expected else {
+                Issue.record("\(instant): \(CivilDate(instant: instant)) au lieu de \(expected)")
+                return
+            }
+            checked += 1
+            instant = instant.addingTimeInterval(37 * 60)
+        }
+        #expect(checked > 100_000)
+    }
+
     @Test("L'instant 2020-12-23T23:30:00Z est déjà le 24/12/2020 à Paris")
     func instantInParisWinter() throws {
         let instant = try #require(ISO8601DateFormatter().date(from: "2020-12-23T23:30:00Z"))

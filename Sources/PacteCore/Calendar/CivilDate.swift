@@ -124,11 +124,13 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// The Paris calendar day of an instant.
     public init(instant: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600)!
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        self.init(unchecked: parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        // The zone's offset at that instant, then plain day arithmetic: pages convert hundreds of
+        // timestamps, and a Calendar per conversion cost milliseconds.
+        let seconds = instant.timeIntervalSince1970 + Double(CivilDate.paris.secondsFromGMT(for: instant))
+        self.init(daysSinceEpoch: Int((seconds / 86_400).rounded(.down)))
     }
+
+    static let paris = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600)!
 }
 
 public enum CivilDateError: Error, Equatable, Sendable, CustomStringConvertible {

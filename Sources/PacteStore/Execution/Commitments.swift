@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import PacteCore
 
@@ -72,9 +73,22 @@ public enum Commitments {
     /// Every envelope of a convention with what is committed under it and what is left.
     public static func envelopes(of conventionID: UUID, on db: any Database) async throws -> [EnvelopeState] {
         let envelopes = try await EnvelopeModel.query(on: db).filter(\.$convention.$id == conventionID).sort(\.$name).all()
-        let active = try await CommitmentModel.query(on: db).filter(\.$convention.$id == conventionID).filter(\.$status == .committed).all()
+        guard !envelopes.isEmpty else { return [] }
+        // Sums per funder, action and year: a convention holds thousands of commitments, an envelope needs only these.
+        let sql = db as! any SQLDatabase
+        let sums = try await sql.raw("""
+            SELECT funder_id, action_id, year, CAST(SUM(amount_cents) AS BIGINT) AS total FROM \(unsafeRaw: CommitmentModel.schema)
+            WHERE convention_id = \(bind: conventionID) AND status = \(bind: CommitmentStatus.committed.rawValue)
+            GROUP BY funder_id, action_id, year
+            """).all().map { row in
+                (funder: try row.decode(column: "funder_id", as: UUID.self), action: try row.decode(column: "action_id", as: UUID?.self),
+                 year: try row.decode(column: "year", as: Int?.self), total: try row.decode(column: "total", as: Int64.self))
+            }
         return try envelopes.map { envelope in
-            let committed = try active.filter { envelope.covers($0) }.reduce(Money.zero) { try $0.adding(Money(cents: $1.amountCents)) }
+            let committed = try sums.filter { sum in
+                sum.funder == envelope.$funder.id && (envelope.$action.id == nil || sum.action == envelope.$action.id)
+                    && (envelope.year == nil || sum.year == envelope.year)
+            }.reduce(Money.zero) { try $0.adding(Money(cents: $1.total)) }
             return EnvelopeState(id: try envelope.requireID(), funderID: envelope.$funder.id, actionID: envelope.$action.id, year: envelope.year,
                                  envelope: envelope.envelope, committed: committed,
                                  remaining: envelope.envelope.remaining(after: committed))

@@ -12,11 +12,14 @@ public struct PacteSettings: Sendable {
     public var trustProxy: Bool
     /// bcrypt cost; 12 in production, lower only in tests (`PACTE_BCRYPT_COST`).
     public var bcryptCost: Int
+    /// Memory for rendered pages (`PACTE_PAGE_CACHE_MB`, 64 by default in production, 0 = off).
+    public var pageCacheMegabytes: Int
 
-    public init(secureCookies: Bool = false, trustProxy: Bool = false, bcryptCost: Int = 12) {
+    public init(secureCookies: Bool = false, trustProxy: Bool = false, bcryptCost: Int = 12, pageCacheMegabytes: Int = 0) {
         self.secureCookies = secureCookies
         self.trustProxy = trustProxy
         self.bcryptCost = bcryptCost
+        self.pageCacheMegabytes = pageCacheMegabytes
     }
 
     public static func fromEnvironment() -> PacteSettings {
@@ -24,7 +27,8 @@ public struct PacteSettings: Sendable {
         return PacteSettings(
             secureCookies: env["PACTE_PUBLIC_URL"]?.lowercased().hasPrefix("https://") ?? false,
             trustProxy: ["1", "true", "oui"].contains(env["PACTE_TRUST_PROXY"]?.lowercased() ?? ""),
-            bcryptCost: Int(env["PACTE_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12)
+            bcryptCost: Int(env["PACTE_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12,
+            pageCacheMegabytes: Int(env["PACTE_PAGE_CACHE_MB"] ?? "").map { min(max($0, 0), 4_096) } ?? 64)
     }
 }
 
@@ -41,6 +45,7 @@ public enum PacteApp {
     /// Wires database, sessions, middleware and routes. Migrations are registered, not run.
     public static func configure(_ app: Application, location: DatabaseLocation, settings: PacteSettings) throws {
         app.pacteSettings = settings
+        app.pageCache = PageCache(budget: settings.pageCacheMegabytes << 20)
         try DatabaseSetup.configure(app, location: location)
         app.passwords.use(.bcrypt(cost: settings.bcryptCost))
 

@@ -44,10 +44,10 @@ public enum PageBenchmark {
         ]
     }
 
-    /// A one-hour token for the demo platform administrator, so that the benchmark sees every page.
-    public static func adminToken(on db: any Database) async throws -> String {
-        guard let admin = try await UserModel.query(on: db).filter(\.$email == "admin@demo.pacte.fr").first() else {
-            throw Problem(.notFound, "Compte admin@demo.pacte.fr introuvable : chargez d'abord les données de démonstration.")
+    /// A one-hour token for a platform administrator (the demo's by default), so that the benchmark sees every page.
+    public static func adminToken(on db: any Database, email: String = "admin@demo.pacte.fr") async throws -> String {
+        guard let admin = try await UserModel.query(on: db).filter(\.$email == email).first() else {
+            throw Problem(.notFound, "Compte \(email) introuvable : chargez d'abord les données (démonstration ou jeu synthétique).")
         }
         let token = TokenHash.newToken(prefix: "pacte_")
         try await APITokenModel(id: UUID(), userID: try admin.requireID(), name: "mesure des pages", tokenHash: TokenHash.of(token),

@@ -17,8 +17,14 @@ enum InterventionPages {
     static func register(_ convention: any RoutesBuilder) {
         convention.get("execution") { req async throws -> Page in
             let model = try await Access.convention(req)
-            let view = try await ExecutionView.load(model, principal: try req.requirePrincipal(), on: req.db)
-            return page(view, viewer: try req.viewer(), notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
+            let principal = try req.requirePrincipal()
+            let all = req.query[String.self, at: "prestations"] == "toutes"
+            let year = req.query[String.self, at: "annee"]
+            return try await PageRoutes.cached(req, model, "execution/\(all)/\(year ?? "")") { viewer, notice in
+                var view = try await ExecutionView.load(model, principal: principal, allServices: all, on: req.db)
+                view.trackingYear = trackingYear(year, view.tracking)
+                return page(view, viewer: viewer, notice: notice)
+            }
         }
         convention.get("enveloppes", "nouvelle") { req async throws -> Page in
             let model = try await Access.writableConvention(req)
@@ -137,13 +143,24 @@ enum InterventionPages {
         /// Commitments made by hand (a service's own are shown with the service).
         var commitments: [(model: CommitmentModel, funder: String, scope: String)]
         var interventions: [InterventionRow]
+        /// All the convention's services, of which `interventions` may show only the latest.
+        var serviceCount: Int
         var tracking: TrackingTable
+        /// The year of the tracking table shown (nil: every year).
+        var trackingYear: Int? = nil
 
-        static func load(_ convention: ConventionModel, principal: Principal, on db: any Database) async throws -> ExecutionView {
+        /// Services listed when the page does not ask for all of them: the most recent.
+        static let recentServices = 50
+
+        static func load(_ convention: ConventionModel, principal: Principal, allServices: Bool = false,
+                         on db: any Database) async throws -> ExecutionView {
             let id = try convention.requireID()
             let states = try await Commitments.envelopes(of: id, on: db)
-            let interventions = try await InterventionModel.query(on: db).filter(\.$convention.$id == id)
-                .with(\.$company).with(\.$action).sort(\.$createdAt).all()
+            let serviceCount = try await InterventionModel.query(on: db).filter(\.$convention.$id == id).count()
+            let query = InterventionModel.query(on: db).filter(\.$convention.$id == id).with(\.$company).with(\.$action)
+            let interventions = allServices || serviceCount <= recentServices
+                ? try await query.sort(\.$createdAt).all()
+                : Array(try await query.sort(\.$createdAt, .descending).limit(recentServices).all().reversed())
             let allCommitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == id).sort(\.$createdAt).all()
             let commitments = allCommitments.filter { $0.status == .committed }
             let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == id).all()
@@ -158,13 +175,15 @@ enum InterventionPages {
             let envelopes = states.map { (state: $0, funder: names[$0.funderID] ?? "—", scope: scope($0.actionID, $0.year)) }
             let manual = allCommitments.filter { $0.interventionID == nil }
                 .map { (model: $0, funder: names[$0.$funder.id] ?? "—", scope: scope($0.$action.id, $0.year)) }
+            let partsByService = Dictionary(grouping: commitments.filter { $0.interventionID != nil }) { $0.interventionID! }
             let rows = interventions.map { model in
                 InterventionRow(model: model, company: model.company.name, action: model.action.displayName,
-                                parts: commitments.filter { $0.interventionID == model.id }
+                                parts: (partsByService[model.id!] ?? [])
                                     .map { (funder: names[$0.$funder.id] ?? "—", amount: Money(cents: $0.amountCents)) })
             }
             return ExecutionView(convention: convention, id: id, canWrite: try await Access.canWrite(principal, conventionID: id, on: db),
-                                 envelopes: envelopes, commitments: manual, interventions: rows, tracking: try await Tracking.table(for: convention, on: db))
+                                 envelopes: envelopes, commitments: manual, interventions: rows, serviceCount: serviceCount,
+                                 tracking: try await Tracking.table(for: convention, on: db))
         }
     }
 
@@ -190,7 +209,7 @@ enum InterventionPages {
             .h2(.id("suivi"), .text("Tableau de suivi mensuel")),
             DownloadPicker.render(path: "\(base)/suivi", header: TrackingExport.header, id: "suivi"),
             trackingChart(view.tracking),
-            trackingTable(view.tracking)
+            trackingTable(view.tracking, year: view.trackingYear, base: base)
         )
         return Page(title: "Exécution — \(view.convention.title)", section: .conventions, viewer: viewer,
                     breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (view.convention.title, base), ("Exécution", nil)],
@@ -302,8 +321,12 @@ enum InterventionPages {
                                 .a(.href("\(base)/prestations/\(id)/avis"), .text("Avis de financement"),
                                    .ariaLabel("Avis de financement : \(m.label), \(row.company)")))))
         }
-        return .div(.class("table-wrap"), .table(
-            .caption(.text("Prestations prescrites aux entreprises")),
+        let partial = view.interventions.count < view.serviceCount
+        return .group(
+            .if(partial, .p(.text("Les \(view.interventions.count) prestations les plus récentes sur \(view.serviceCount). "),
+                            .a(.href("\(base)/execution?prestations=toutes#prestations"), .text("Afficher les \(view.serviceCount) prestations")))),
+            .div(.class("table-wrap"), .table(
+            .caption(.text(partial ? "Prestations prescrites aux entreprises (les plus récentes)" : "Prestations prescrites aux entreprises")),
             .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Entreprise")),
                        .th(.attribute(named: "scope", value: "col"), .text("Prestation")),
                        .th(.attribute(named: "scope", value: "col"), .text("Action")),
@@ -311,7 +334,7 @@ enum InterventionPages {
                        .th(.attribute(named: "scope", value: "col"), .text("Étape")),
                        .th(.attribute(named: "scope", value: "col"), .text("Fonds engagés")),
                        .th(.attribute(named: "scope", value: "col"), .text("Suite")))),
-            .tbody(.group(rows))))
+            .tbody(.group(rows)))))
     }
 
     /// Committed, delivered, invoiced and paid, cumulated month by month over the whole convention.
@@ -339,9 +362,21 @@ enum InterventionPages {
         ], id: "graphique-suivi", caption: "Engagé, réalisé, facturé et payé, cumulés mois par mois", note: nil)
     }
 
-    static func trackingTable(_ table: TrackingTable) -> BodyNode {
+    /// The year of the tracking table a page shows: the one asked (`?annee=2025`, or `toutes`), else
+    /// the current year when it has rows, else the last year that has some. A five-year convention
+    /// has hundreds of rows a year; the exports hold them all.
+    static func trackingYear(_ asked: String?, _ table: TrackingTable, today: CivilDate = .today()) -> Int? {
+        let years = Set(table.rows.map(\.month.year))
+        if asked == "toutes" { return nil }
+        if let asked = asked.flatMap(Int.init), years.contains(asked) { return asked }
+        return years.contains(today.year) ? today.year : years.max()
+    }
+
+    static func trackingTable(_ table: TrackingTable, year: Int?, base: String) -> BodyNode {
         guard !table.rows.isEmpty else { return .p(.class("muted"), .text("Le tableau de suivi se remplit dès la première prestation prescrite.")) }
-        let rows: [Node<HTML.TableContext>] = table.rows.map { row in
+        let years = Set(table.rows.map(\.month.year)).sorted()
+        let shown = table.rows.filter { year == nil || $0.month.year == year }
+        let rows: [Node<HTML.TableContext>] = shown.map { row in
             .tr(.th(.attribute(named: "scope", value: "row"), .text(row.month.longLabel)),
                 .td(.text(row.action)), .td(.text(row.funder)),
                 .td(.class("num"), .text(String(row.prescribed))),
@@ -352,12 +387,22 @@ enum InterventionPages {
                 .td(.class("num"), .text(row.envelopeLeft.map(FrenchFormat.money) ?? "—")))
         }
         let headers = ["Mois", "Action", "Financeur", "Prestations prescrites", "Engagé", "Réalisé", "Facturé", "Payé", "Reste de l'enveloppe"]
-        return .div(.class("table-wrap"), .table(
-            .caption(.text("Tableau de suivi : par mois, action et financeur")),
-            .thead(.tr(.forEach(headers.enumerated()) { index, label in
-                .th(.attribute(named: "scope", value: "col"), .class(index >= 3 ? "num" : ""), .text(label))
-            })),
-            .tbody(.group(rows))))
+        let choices: [(label: String, value: String, current: Bool)] = years.map { ("\($0)", "\($0)", $0 == year) }
+            + (years.count > 1 ? [("toutes les années", "toutes", year == nil)] : [])
+        return .group(
+            .if(years.count > 1, .nav(.class("year-choice"), .ariaLabel("Année du tableau de suivi"),
+                .text("Année : "),
+                .forEach(choices) { choice in
+                    choice.current
+                        ? .strong(.attribute(named: "aria-current", value: "page"), .text(choice.label + " "))
+                        : .a(.href("\(base)/execution?annee=\(choice.value)#suivi"), .text(choice.label + " "))
+                })),
+            .div(.class("table-wrap"), .table(
+                .caption(.text("Tableau de suivi : par mois, action et financeur" + (year.map { ", année \($0)" } ?? ""))),
+                .thead(.tr(.forEach(headers.enumerated()) { index, label in
+                    .th(.attribute(named: "scope", value: "col"), .class(index >= 3 ? "num" : ""), .text(label))
+                })),
+                .tbody(.group(rows)))))
     }
 
     // MARK: Forms

@@ -54,6 +54,12 @@ struct Page: AsyncResponseEncodable, Sendable {
         self.html = Page.render(title: title, section: section, viewer: viewer, breadcrumbs: breadcrumbs, printable: printable, content: content)
     }
 
+    /// A page already rendered (from `PageCache`).
+    init(status: HTTPResponseStatus, html: String) {
+        self.status = status
+        self.html = html
+    }
+
     func encodeResponse(for request: Request) async throws -> Response {
         let response = Response(status: status, body: .init(string: html))
         response.headers.contentType = .html

@@ -37,8 +37,10 @@ enum PageRoutes {
         let convention = pages.grouped("conventions", ":conventionID")
         convention.get { req async throws -> Page in
             let model = try await Access.convention(req)
-            let view = try await PageQueries.convention(model, principal: try req.requirePrincipal(), on: req.db)
-            return ConventionPage.page(view, viewer: try req.viewer(), notice: req.query[String.self, at: "ok"].flatMap(Notices.text))
+            let principal = try req.requirePrincipal()
+            return try await cached(req, model, "convention") { viewer, notice in
+                ConventionPage.page(try await PageQueries.convention(model, principal: principal, on: req.db), viewer: viewer, notice: notice)
+            }
         }
         convention.get("imprimer") { req async throws -> Page in
             let model = try await Access.convention(req)
@@ -74,6 +76,21 @@ enum PageRoutes {
         RegisterPages.register(on: pages)
         DepartementPages.register(on: pages)
         OrganisationForms.register(pages)
+    }
+}
+
+extension PageRoutes {
+    /// A page of a convention, from `PageCache` when nothing changed since it was rendered. A page
+    /// showing a confirmation (`?ok=…`) is rendered afresh.
+    static func cached(_ req: Request, _ model: ConventionModel, _ name: String,
+                       render: (Viewer, String?) async throws -> Page) async throws -> Page {
+        let notice = req.query[String.self, at: "ok"].flatMap(Notices.text)
+        guard notice == nil, req.application.pageCache.budget > 0 else { return try await render(try req.viewer(), notice) }
+        let id = try model.requireID()
+        let canWrite = try await Access.canWrite(try req.requirePrincipal(), conventionID: id, on: req.db)
+        return try await req.application.pageCache.page("\(name)/\(id)/\(canWrite)", viewer: try req.viewer(), on: req.db) { viewer in
+            try await render(viewer, nil)
+        }
     }
 }
 

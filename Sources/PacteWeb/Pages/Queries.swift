@@ -219,7 +219,9 @@ enum PageQueries {
         let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == id).with(\.$axis).sort(\.$position).all()
         let evaluation = try await PlanMapping.plan(for: model, on: db).evaluate()
         var committedByMonth: [YearMonth: Money] = [:]
-        for commitment in try await CommitmentModel.query(on: db).filter(\.$convention.$id == id).filter(\.$status == .committed).all() {
+        // Two columns rather than whole models: a convention at scale holds thousands of commitments.
+        for commitment in try await CommitmentModel.query(on: db).filter(\.$convention.$id == id).filter(\.$status == .committed)
+            .field(\.$createdAt).field(\.$amountCents).all() {
             let month = YearMonth(CivilDate(instant: commitment.createdAt ?? Date()))
             committedByMonth[month] = try (committedByMonth[month] ?? .zero).adding(Money(cents: commitment.amountCents))
         }
