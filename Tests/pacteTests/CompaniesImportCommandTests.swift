@@ -160,7 +160,7 @@ import Testing
         for target in try Self.targets(folder: folder) {
             defer { target.drop() }
             let first = try Self.start(["companies", "import", csv, "--batch-size", "500", "--database-url", target.url],
-                                       environment: ["PACTE_IMPORT_BATCH_PAUSE_MS": "150"])
+                                       environment: ["PACTE_IMPORT_BATCH_PAUSE_MS": "300"])
             var killedAt: Int?
             let deadline = Date().addingTimeInterval(180)
             while first.process.isRunning && killedAt == nil && Date() < deadline {
