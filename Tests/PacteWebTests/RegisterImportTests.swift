@@ -8,20 +8,7 @@ import Vapor
 
 /// `RegisterImport`: SIRENE stock files into the company register, on both engines.
 @Suite struct RegisterImportTests {
-    /// Completes `prefix` with its Luhn check digit.
-    static func luhnCompleted(_ prefix: String) -> String {
-        for check in 0...9 {
-            let candidate = prefix + String(check)
-            var sum = 0
-            for (position, character) in candidate.reversed().enumerated() {
-                var digit = character.wholeNumberValue!
-                if position % 2 == 1 { digit *= 2; if digit > 9 { digit -= 9 } }
-                sum += digit
-            }
-            if sum % 10 == 0 { return candidate }
-        }
-        fatalError("unreachable")
-    }
+    static func luhnCompleted(_ prefix: String) -> String { CheckDigits.luhnCompleted(prefix) }
 
     static func siret(_ number: Int) -> String {
         luhnCompleted(luhnCompleted(String(format: "%08d", 10_000_000 + number / 3)) + String(format: "%04d", number % 3 + 1))

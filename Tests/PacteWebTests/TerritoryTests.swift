@@ -9,18 +9,7 @@ import Vapor
 import VaporTesting
 
 /// A number completed with its Luhn check digit (SIREN from 8 digits, SIRET from 13).
-func luhnCompleted(_ prefix: String) -> String {
-    func valid(_ digits: String) -> Bool {
-        var sum = 0
-        for (index, character) in digits.reversed().enumerated() {
-            var value = Int(String(character))!
-            if index % 2 == 1 { value *= 2; if value > 9 { value -= 9 } }
-            sum += value
-        }
-        return sum % 10 == 0
-    }
-    return (0...9).map { prefix + String($0) }.first(where: valid)!
-}
+func luhnCompleted(_ prefix: String) -> String { CheckDigits.luhnCompleted(prefix) }
 
 /// Register rows written with plain SQL, as `pacte companies import` writes them.
 struct RegisterFixture {

@@ -1,22 +1,10 @@
 import Foundation
+import PacteCore
 import Testing
 
 /// `pacte companies import` as an operator runs it, killed half-way and started again.
 @Suite struct CompaniesImportCommandTests {
-    /// Completes `prefix` with its Luhn check digit.
-    static func luhnCompleted(_ prefix: String) -> String {
-        for check in 0...9 {
-            let candidate = prefix + String(check)
-            var sum = 0
-            for (position, character) in candidate.reversed().enumerated() {
-                var digit = character.wholeNumberValue!
-                if position % 2 == 1 { digit *= 2; if digit > 9 { digit -= 9 } }
-                sum += digit
-            }
-            if sum % 10 == 0 { return candidate }
-        }
-        fatalError("unreachable")
-    }
+    static func luhnCompleted(_ prefix: String) -> String { CheckDigits.luhnCompleted(prefix) }
 
     /// INSEE's `StockEtablissement` header (54 columns), written out here so the test reads the
     /// file as INSEE publishes it, independently of the code under test.

@@ -5,6 +5,13 @@ extension Luhn {
     }
 }
 
+/// Luhn check digits, for the numbers synthetic datasets and tests make up.
+public enum CheckDigits {
+    /// `prefix` followed by the digit that makes it pass the Luhn check (a SIREN from eight digits,
+    /// a SIRET from thirteen).
+    public static func luhnCompleted(_ prefix: String) -> String { prefix + String(Luhn.checkDigit(for: prefix)) }
+}
+
 extension Siren {
     /// The SIREN whose first eight digits are `body` (synthetic datasets number their companies).
     public static func completing(_ body: Int) throws(IdentifierError) -> Siren {
