@@ -139,7 +139,7 @@ struct TerritoryScaleFigures {
                        CASE code WHEN '75056' THEN '751' || lpad((n % 20 + 1)::text, 2, '0') WHEN '69123' THEN '6938' || (n % 9 + 1)
                                  WHEN '13055' THEN '132' || lpad((n % 16 + 1)::text, 2, '0') ELSE code END,
                        n || ' rue de la Synthèse', to_char(date '1990-01-01' + day, 'YYYY-MM-DD'),
-                       CASE WHEN n % 4 = 0 THEN to_char(date '1990-01-01' + day + (n * 31) % 3000, 'YYYY-MM-DD') END, n % 3 = 0, '2025-12-31'
+                       CASE WHEN n % 4 = 0 THEN to_char(date '1990-01-01' + day + ((n * 31) % 3000)::int, 'YYYY-MM-DD') END, n % 3 = 0, '2025-12-31'
                 FROM (SELECT c.code, q.n, (q.n * 37) % 1000 AS m, ((q.n * 7919 + c.population) % 13149)::int AS day
                       FROM ref_communes c CROSS JOIN LATERAL generate_series(0, GREATEST(1, c.population / 20) - 1) AS q(n)
                       WHERE c.population IS NOT NULL) s

@@ -234,6 +234,25 @@ struct TerritoryTests {
             let index = try #require(try json(try await app.call(.GET, "/api/v1/departements", token: admin)) as? [[String: Any]])
             #expect(index.map { "\($0["code"] as? String ?? ""):\($0["conventionCount"] as? Int ?? 0)" } == ["08:1", "21:1", "51:1", "52:1", "90:1"])
 
+            let marne = try await DepartementRollup.rollup("51", memberOf: nil, on: app.db)
+            #expect(marne.lines.count == 1 && marne.totals.plannedCost == Money(cents: 59_975_00))
+            let ardennes = try await DepartementRollup.rollup("08", memberOf: nil, on: app.db)
+            #expect(ardennes.totals.plannedCost == Money(cents: 44_143_58))
+
+            // Lines the database rounds (a price times a quantity, half up to the cent) and one it
+            // leaves to Swift (TTC in an HT convention), added to Sézanne's 2.c.
+            let sezanne = try await app.conventionID(titled: "seed 000")
+            let parcours = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == sezanne).filter(\.$code == "2.c").first()?.id)
+            for (index, line) in [#""pricing": "quantity", "quantity": "0,5", "unitPrice": "0,01""#, #""pricing": "quantity", "quantity": "2,5", "unitPrice": "0,03""#,
+                                  #""pricing": "days", "quantity": "1,5", "unitPrice": "700""#, #""pricing": "quantity", "quantity": "0,333", "unitPrice": "10""#,
+                                  #""pricing": "quantity", "quantity": "0,125", "unitPrice": "0,05""#,
+                                  #""pricing": "quantity", "quantity": "3", "unitPrice": "100", "taxRegime": "TTC""#].enumerated() {
+                let added = try await app.call(.POST, "/api/v1/conventions/\(sezanne)/actions/\(parcours)/lines", token: admin,
+                                               json: #"{"key": "arrondi-\#(index)", "label": "Arrondi \#(index)", \#(line)}"#)
+                #expect(added.status == .created, "\(added.body.string)")
+            }
+            #expect(try await DepartementRollup.rollup("51", memberOf: nil, on: app.db).totals.plannedCost == Money(cents: 61_278_43),
+                     "59 975,00 + 0,01 + 0,08 + 1 050,00 + 3,33 + 0,01 + 250,00 (300 TTC brought to HT)")
             // The planned cost is the plan engine's, to the cent, for every demo convention.
             for convention in try await ConventionModel.query(on: app.db).all() {
                 let evaluation = try await PlanMapping.plan(for: convention, on: app.db).evaluate()
@@ -243,10 +262,6 @@ struct TerritoryTests {
                 let line = try #require(rollup.lines.first { $0.conventionID == convention.id })
                 #expect(line.plannedCost == evaluation.cost, "\(convention.title)")
             }
-            let marne = try await DepartementRollup.rollup("51", memberOf: nil, on: app.db)
-            #expect(marne.lines.count == 1 && marne.totals.plannedCost == Money(cents: 59_975_00))
-            let ardennes = try await DepartementRollup.rollup("08", memberOf: nil, on: app.db)
-            #expect(ardennes.totals.plannedCost == Money(cents: 44_143_58))
 
             // Seed 001 played: the figures match the tracking table and the commitments, to the cent.
             let played = try await playSeed001(app)
@@ -290,7 +305,7 @@ struct TerritoryTests {
 
             // The page and its download, with the total row.
             let page = try await app.call(.GET, "/territoires/departements/51", token: ville)
-            #expect(page.status == .ok && page.body.string.contains("59\u{202F}975,00\u{A0}€") && page.body.string.contains("Total (1 convention)"))
+            #expect(page.status == .ok && page.body.string.contains("61\u{202F}278,43\u{A0}€") && page.body.string.contains("Total (1 convention)"))
             let records = try Office.records(try await app.call(.GET, "/territoires/departements/90/conventions.csv", token: played.token).body.string)
             #expect(records.first == DepartementPages.header)
             #expect(records.count == 3 && records[2][0] == "Total (1 convention)" && records[1][4] == "4450,00" && records[2][8] == "6")

@@ -223,15 +223,18 @@ public enum RegisterReports {
         return try await sqlDatabase(db).raw("SELECT COUNT(*) AS n " + from).first(decoding: Row.self)?.n ?? 0
     }
 
+    /// The legal unit's name is looked up per establishment by its key rather than joined: a join
+    /// lets PostgreSQL hash the whole units table (millions of rows) for a page of fifty.
     static func establishments(on db: any Database, _ filter: SQLQueryString, limit: Int?, offset: Int) async throws -> [Establishment] {
         struct Row: Decodable {
             var siret: String; var siren: String; var name: String?; var naf: String?; var workforce_band: String?; var workforce_year: Int?
             var commune_code: String?; var address: String?; var created_on: String?; var closed_on: String?; var is_head_office: Bool
         }
         var query: SQLQueryString = """
-            SELECT e.siret, e.siren, COALESCE(NULLIF(e.name, ''), u.name) AS name, e.naf, e.workforce_band, e.workforce_year,
-                   e.commune_code, e.address, e.created_on, e.closed_on, e.is_head_office
-            FROM \(unsafeRaw: RegisterTables.establishments) e LEFT JOIN \(unsafeRaw: RegisterTables.units) u ON u.siren = e.siren
+            SELECT e.siret, e.siren,
+                   COALESCE(NULLIF(e.name, ''), (SELECT u.name FROM \(unsafeRaw: RegisterTables.units) u WHERE u.siren = e.siren)) AS name,
+                   e.naf, e.workforce_band, e.workforce_year, e.commune_code, e.address, e.created_on, e.closed_on, e.is_head_office
+            FROM \(unsafeRaw: RegisterTables.establishments) e
             """
         query = query + " " + filter
         if let limit { query = query + " LIMIT \(literal: max(0, limit)) OFFSET \(literal: max(0, offset))" }

@@ -1,5 +1,4 @@
 import Fluent
-import FluentSQL
 import Foundation
 import PacteCore
 import SQLKit
@@ -12,9 +11,10 @@ import SQLKit
 /// commitments and the services), never rows loaded into Swift. The planned cost needs no plan
 /// engine: a plan's cost is the sum, line by line, of each line's retained amount (the stated one,
 /// else quantity × price rounded half up to the cent) brought to the convention's tax regime;
-/// shares, caps and prorata only split that cost. So the cost lines alone are read (a few thousand
-/// rows) and each goes through the same `CostLine` and `TaxedAmount` code as `PlanEvaluation`,
-/// which keeps the figure exact to the cent.
+/// shares, caps and prorata only split that cost. So the cost lines alone are read: the database
+/// sums the amounts stored as they count (stated amounts, forfaits in the convention's regime), and
+/// the other lines go through the same `CostLine` and `TaxedAmount` code as `PlanEvaluation`, which
+/// keeps the figure exact to the cent (a test compares it with the engine for every demo convention).
 public enum DepartementRollup {
     public struct Line: Sendable, Hashable {
         public var conventionID: UUID
@@ -94,15 +94,18 @@ public enum DepartementRollup {
             return Rollup(code: code, name: name, lines: [], totals: Totals(plannedCost: .zero, plannedCostIncomplete: false, committed: .zero,
                                                                            delivered: .zero, invoiced: .zero, paid: .zero, services: 0, companies: 0))
         }
-        let conventions = try await ConventionModel.query(on: db).filter(\.$id ~~ ids).all()
+        let conventions = try await conventions(ids, on: sql)
 
+        // A commitment's service belongs to the same convention: saying so lets PostgreSQL read the
+        // département's services through their index instead of hashing all two million of them.
         struct Money4: Decodable { var id: UUID; var committed: Int64; var delivered: Int64; var invoiced: Int64; var paid: Int64 }
         let money = Dictionary(uniqueKeysWithValues: try await sql.raw("""
             SELECT cm.convention_id AS id, CAST(SUM(cm.amount_cents) AS BIGINT) AS committed,
                    CAST(SUM(CASE WHEN i.delivered_on IS NOT NULL THEN cm.amount_cents ELSE 0 END) AS BIGINT) AS delivered,
                    CAST(SUM(CASE WHEN i.invoiced_on IS NOT NULL THEN cm.amount_cents ELSE 0 END) AS BIGINT) AS invoiced,
                    CAST(SUM(CASE WHEN i.paid_on IS NOT NULL THEN cm.amount_cents ELSE 0 END) AS BIGINT) AS paid
-            FROM commitments cm LEFT JOIN interventions i ON i.id = cm.intervention_id
+            FROM commitments cm
+            LEFT JOIN interventions i ON i.id = cm.intervention_id AND i.convention_id IN (\(binds: ids))
             WHERE cm.convention_id IN (\(binds: ids)) AND cm.status = \(bind: CommitmentStatus.committed.rawValue)
             GROUP BY cm.convention_id
             """).all(decoding: Money4.self).map { ($0.id, $0) })
@@ -123,7 +126,7 @@ public enum DepartementRollup {
 
         var lines: [Line] = []
         for convention in conventions {
-            let id = try convention.requireID()
+            let id = convention.id
             let m = money[id]
             let c = counts[id]
             lines.append(Line(conventionID: id, title: convention.title, reference: convention.reference, status: convention.status,
@@ -140,26 +143,83 @@ public enum DepartementRollup {
         return Rollup(code: code, name: name, lines: lines, totals: totals)
     }
 
+    /// What the cost query needs of a convention: its tax regime and VAT rate, and its row.
+    struct Convention: Sendable {
+        var id: UUID
+        var title: String
+        var reference: String?
+        var status: ConventionStatus
+        var regime: TaxRegime
+        var vat: Rate
+    }
+
+    static func conventions(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [Convention] {
+        struct Row: Decodable { var id: UUID; var title: String; var reference: String?; var status: String; var tax_regime: String; var vat_rate: String }
+        return try await sql.raw("SELECT id, title, reference, status, tax_regime, vat_rate FROM conventions WHERE id IN (\(binds: ids))")
+            .all(decoding: Row.self).map { row in
+                guard let status = ConventionStatus(rawValue: row.status), let regime = TaxRegime(rawValue: row.tax_regime),
+                      let vat = try? Rate(codedText: row.vat_rate) else { throw StoreError.corrupt("convention \(row.id)") }
+                return Convention(id: row.id, title: row.title, reference: row.reference, status: status, regime: regime, vat: vat)
+            }
+    }
+
     /// Each convention's planned cost from its cost lines (see the type's comment); a convention
-    /// without lines costs zero.
-    static func plannedCosts(of conventions: [ConventionModel], on sql: any SQLDatabase) async throws -> [UUID: Money?] {
-        let byID = Dictionary(uniqueKeysWithValues: try conventions.map { (try $0.requireID(), $0) })
+    /// without lines costs zero. One statement sums, per convention, the lines in the convention's
+    /// own tax regime: a stated amount or a forfait as stored, a price times a quantity or days
+    /// rounded half up to the cent exactly as `Money.multiplied(by:)` does (non-negative integers:
+    /// ⌊(2 · price · numerator + denominator) / (2 · denominator)⌋, bounded so that no engine
+    /// overflows). Any other line (another regime, a negative price) comes back once per distinct
+    /// line with its count, to go through `CostLine` and `TaxedAmount` in Swift.
+    static func plannedCosts(of conventions: [Convention], on sql: any SQLDatabase) async throws -> [UUID: Money?] {
+        let byID = Dictionary(uniqueKeysWithValues: conventions.map { ($0.id, $0) })
         var costs: [UUID: Money?] = Dictionary(uniqueKeysWithValues: byID.keys.map { ($0, .some(.zero)) })
-        let rows = try await sql.raw("""
-            SELECT cl.*, a.convention_id AS rollup_convention_id
-            FROM cost_lines cl JOIN actions a ON a.id = cl.action_id
-            WHERE a.convention_id IN (\(binds: Array(byID.keys)))
-            """).all()
-        for row in rows {
-            let conventionID = try row.decode(column: "rollup_convention_id", as: UUID.self)
-            guard let convention = byID[conventionID], case .some(.some(let running)) = costs[conventionID] else { continue }
-            let line = try row.decode(fluentModel: CostLineModel.self).costLine()
+        let ids = Array(byID.keys)
+        let postgres = sql.dialect.name == "postgresql"
+        // The quantity is stored as `numerator/denominator`.
+        let numerator = postgres ? "CAST(split_part(cl.quantity, '/', 1) AS BIGINT)" : "CAST(substr(cl.quantity, 1, instr(cl.quantity, '/') - 1) AS INTEGER)"
+        let denominator = postgres ? "CAST(split_part(cl.quantity, '/', 2) AS BIGINT)" : "CAST(substr(cl.quantity, instr(cl.quantity, '/') + 1) AS INTEGER)"
+        let stored = "(cl.tax_regime = c.tax_regime AND (cl.stated_amount_cents IS NOT NULL OR cl.pricing = '\(PricingKind.forfait.rawValue)'))"
+        let computed = "(cl.tax_regime = c.tax_regime AND cl.stated_amount_cents IS NULL AND cl.pricing IN ('\(PricingKind.quantity.rawValue)', '\(PricingKind.days.rawValue)')"
+            + " AND cl.quantity LIKE '%/%' AND cl.unit_price_cents BETWEEN 0 AND 100000000000"
+            + " AND \(numerator) BETWEEN 0 AND 1000000 AND \(denominator) BETWEEN 1 AND 1000000)"
+        let kind = "CASE WHEN \(stored) THEN 1 WHEN \(computed) THEN 2 ELSE 0 END"
+        let amount = "CASE WHEN \(stored) THEN COALESCE(cl.stated_amount_cents, cl.amount_cents)"
+            + " WHEN \(computed) THEN (2 * cl.unit_price_cents * \(numerator) + \(denominator)) / (2 * \(denominator)) END"
+        let columns = ["pricing", "quantity", "unit_price_cents", "amount_cents", "stated_amount_cents", "tax_regime"]
+        struct Group: Decodable {
+            var id: UUID; var kind: Int; var pricing: String?; var quantity: String?; var unit_price_cents: Int64?; var amount_cents: Int64?
+            var stated_amount_cents: Int64?; var tax_regime: String?; var cents: Int64?; var n: Int64
+        }
+        let groups = try await sql.raw("SELECT a.convention_id AS id, \(unsafeRaw: kind) AS kind, "
+            + SQLQueryString(columns.map { "CASE WHEN \(kind) = 0 THEN cl.\($0) END AS \($0)" }.joined(separator: ", "))
+            + ", CAST(SUM(\(unsafeRaw: amount)) AS BIGINT) AS cents, COUNT(*) AS n"
+            + " FROM cost_lines cl JOIN actions a ON a.id = cl.action_id JOIN conventions c ON c.id = a.convention_id"
+            + " WHERE a.convention_id IN (\(binds: ids)) AND c.id IN (\(binds: ids)) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8").all(decoding: Group.self)
+        for row in groups {
+            guard let convention = byID[row.id], case .some(.some(let running)) = costs[row.id] else { continue }
+            if row.kind != 0 {
+                costs[row.id] = .some(try running.adding(Money(cents: row.cents ?? 0)))
+                continue
+            }
+            guard let pricing = row.pricing.flatMap(PricingKind.init(rawValue:)), let regime = row.tax_regime.flatMap(TaxRegime.init(rawValue:)) else {
+                throw StoreError.corrupt("ligne de coût : « \(row.pricing ?? "") », « \(row.tax_regime ?? "") »")
+            }
+            let model = CostLineModel()
+            model.lineKey = ""
+            model.label = ""
+            model.pricing = pricing
+            model.taxRegime = regime
+            model.quantityText = row.quantity
+            model.unitPriceCents = row.unit_price_cents
+            model.amountCents = row.amount_cents
+            model.statedAmountCents = row.stated_amount_cents
+            let line = try model.costLine()
             do {
                 guard let amount = try line.retainedAmount() else { continue }
-                let converted = try TaxedAmount(amount, line.regime).converted(to: convention.taxRegime, vat: convention.vatRate).amount
-                costs[conventionID] = .some(try running.adding(converted))
+                let converted = try TaxedAmount(amount, line.regime).converted(to: convention.regime, vat: convention.vat).amount
+                costs[row.id] = .some(try running.adding(try converted.multiplied(by: row.n)))
             } catch {
-                costs[conventionID] = .some(nil)
+                costs[row.id] = .some(nil)
             }
         }
         return costs
