@@ -6,10 +6,16 @@ import PacteCore
 public enum Tracking {
     public static func table(for convention: ConventionModel, on db: any Database) async throws -> TrackingTable {
         let conventionID = try convention.requireID()
+        // Only the columns the table reads: a convention at scale has hundreds of services and
+        // commitments, and decoding whole models was most of the page's time.
         let interventions = try await InterventionModel.query(on: db).filter(\.$convention.$id == conventionID)
-            .filter(\.$status != .cancelled).with(\.$action).all()
+            .filter(\.$status != .cancelled)
+            .field(\.$id).field(\.$action.$id).field(\.$quoteCents).field(\.$status).field(\.$acceptedOn).field(\.$deliveredOn)
+            .field(\.$invoicedOn).field(\.$paidOn).field(\.$createdAt).all()
+        let actions = Dictionary(uniqueKeysWithValues: try await ActionModel.query(on: db).filter(\.$convention.$id == conventionID).all()
+            .map { ($0.id!, $0.displayName) })
         let commitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == conventionID)
-            .filter(\.$status == .committed).all()
+            .filter(\.$status == .committed).field(\.$id).field(\.$funder.$id).field(\.$amountCents).field(\.$interventionID).all()
         let envelopes = try await EnvelopeModel.query(on: db).filter(\.$convention.$id == conventionID).all()
         let named = Set(commitments.map(\.$funder.id) + envelopes.map(\.$funder.id))
         let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(named)).all().map { ($0.id!, $0) })
@@ -20,7 +26,7 @@ public enum Tracking {
 
         var facts: [TrackingTable.Fact] = []
         for intervention in interventions {
-            let action = intervention.action.displayName
+            let action = actions[intervention.$action.id] ?? "—"
             // A quote entered after the fact (accepted on an earlier date) was prescribed by then at the latest.
             let entered = YearMonth(CivilDate(instant: intervention.createdAt ?? Date()))
             let prescribed = intervention.acceptedOn.map { min(entered, YearMonth($0)) } ?? entered

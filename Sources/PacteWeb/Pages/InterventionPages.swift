@@ -161,7 +161,10 @@ enum InterventionPages {
             let interventions = allServices || serviceCount <= recentServices
                 ? try await query.sort(\.$createdAt).all()
                 : Array(try await query.sort(\.$createdAt, .descending).limit(recentServices).all().reversed())
-            let allCommitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == id).sort(\.$createdAt).all()
+            // Only the commitments shown: those made by hand, and the parts of the services listed.
+            let allCommitments = try await CommitmentModel.query(on: db).filter(\.$convention.$id == id)
+                .group(.or) { $0.filter(\.$interventionID == nil).filter(\.$interventionID ~~ interventions.compactMap(\.id)) }
+                .sort(\.$createdAt).all()
             let commitments = allCommitments.filter { $0.status == .committed }
             let actions = try await ActionModel.query(on: db).filter(\.$convention.$id == id).all()
             let organisationIDs = Set(states.map(\.funderID) + allCommitments.map(\.$funder.id))
