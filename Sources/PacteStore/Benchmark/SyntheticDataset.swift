@@ -176,7 +176,7 @@ public struct SyntheticDataset: Sendable {
         try await memberships.flush()
         report.accounts = users.count
 
-        progress("Entreprises (\(scale.companies.formattedFR))…")
+        progress("Entreprises (\(FrenchFormat.grouped(scale.companies)))…")
         let synthetic = try await companies(on: db)
         let companyIDs = (0..<scale.companies).map { _ in rng.uuid() }
         let companies = BulkInsert(sql, CompanyModel.schema,
@@ -186,7 +186,7 @@ public struct SyntheticDataset: Sendable {
             territories[synthetic.departement(of: index)]?.companies.append(index)
             try await companies.add([companyIDs[index], company.siren, company.name, try NafCode(company.naf), company.band,
                                      company.street, company.communeCode, companyIDs[index], false, now])
-            if index % 100_000 == 99_999 { progress("  \((index + 1).formattedFR) entreprises…") }
+            if index % 100_000 == 99_999 { progress("  \(FrenchFormat.grouped(index + 1)) entreprises…") }
         }
         try await companies.flush()
         report.companies = companies.count
@@ -208,7 +208,7 @@ public struct SyntheticDataset: Sendable {
                                         chamberNames: chamberNames, companyIDs: companyIDs, interventions: count,
                                         scale: scale, until: until, rng: &rng)
             if writer.isFull { try await writer.flush() }
-            if index % 500 == 499 { progress("  \((index + 1).formattedFR) conventions…") }
+            if index % 500 == 499 { progress("  \(FrenchFormat.grouped(index + 1)) conventions…") }
         }
         try await writer.flush()
         report.conventions = writer.conventions.count
@@ -342,56 +342,6 @@ final class PlanWriter {
     }
 }
 
-/// Buffers rows and writes them as multi-row inserts, under both engines' bind limits.
-final class BulkInsert {
-    let sql: any SQLDatabase
-    let table: String
-    let columns: [String]
-    private var rows: [[any Encodable & Sendable]] = []
-    private(set) var count = 0
-    /// SQLite accepts 32 766 binds per statement, PostgreSQL 65 535.
-    private var rowsPerStatement: Int { max(1, min(1_000, 30_000 / columns.count)) }
-
-    /// Rows referencing rows of other buffers wait for them: the owner flushes in dependency order.
-    private let flushesItself: Bool
-
-    init(_ sql: any SQLDatabase, _ table: String, _ columns: [String], flushesItself: Bool = true) {
-        self.sql = sql
-        self.table = table
-        self.columns = columns
-        self.flushesItself = flushesItself
-    }
-
-    var isFull: Bool { rows.count >= rowsPerStatement }
-
-    func add(_ row: [any Encodable & Sendable]) async throws {
-        precondition(row.count == columns.count, "\(table): \(row.count) valeurs pour \(columns.count) colonnes")
-        rows.append(row)
-        count += 1
-        if flushesItself, isFull { try await flush() }
-    }
-
-    func flush() async throws {
-        var start = 0
-        while start < rows.count {
-            let builder = sql.insert(into: table).columns(columns)
-            for row in rows[start..<min(rows.count, start + rowsPerStatement)] { builder.values(row.map { SQLBind(Self.primitive($0)) }) }
-            try await builder.run()
-            start += rowsPerStatement
-        }
-        rows.removeAll(keepingCapacity: true)
-    }
-
-    /// The column value a model stores for `value` (its coded text), bound directly:
-    /// the drivers' encoders are far slower on wrapper types than on strings.
-    static func primitive(_ value: any Encodable & Sendable) -> any Encodable & Sendable {
-        switch value {
-        case let text as any TextCodable: text.codedText
-        default: value
-        }
-    }
-}
-
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same dataset.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -424,17 +374,4 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 extension CivilDate {
     /// Noon UTC of the day: a creation instant that falls on this Paris calendar day.
     var instant: Date { Date(timeIntervalSince1970: TimeInterval(daysSinceEpoch) * 86_400 + 43_200) }
-}
-
-extension Int {
-    /// « 1 000 000 » with the narrow no-break space French uses between thousands.
-    var formattedFR: String {
-        let digits = String(self)
-        var out = ""
-        for (offset, character) in digits.enumerated() {
-            if offset > 0, (digits.count - offset) % 3 == 0 { out.append("\u{202F}") }
-            out.append(character)
-        }
-        return out
-    }
 }

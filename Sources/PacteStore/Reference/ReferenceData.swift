@@ -112,16 +112,9 @@ public enum ReferenceData {
     }
 
     static func insert(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]) async throws -> Int {
-        let batch = 400
-        var start = 0
-        while start < rows.count {
-            let builder = sql.insert(into: table).columns(columns)
-            for row in rows[start..<min(start + batch, rows.count)] {
-                builder.values(row.map { SQLBind($0) })
-            }
-            try await builder.run()
-            start += batch
-        }
-        return rows.count
+        let bulk = BulkInsert(sql, table, columns)
+        for row in rows { try await bulk.add(row) }
+        try await bulk.flush()
+        return bulk.count
     }
 }

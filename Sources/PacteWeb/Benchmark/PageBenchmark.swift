@@ -85,12 +85,15 @@ public enum PageBenchmark {
     }
 
     /// A French table: milliseconds with two decimals, ratio to the reference's median.
+    static func micro(_ d: Duration) -> Int64 { d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000 }
+
+    /// Milliseconds with two decimals and a French comma: `12,34`.
+    static func ms(_ d: Duration) -> String {
+        let hundredths = (micro(d) + 5) / 10
+        return "\(hundredths / 100),\(String(format: "%02d", hundredths % 100))"
+    }
+
     public static func report(_ rows: [Row]) -> String {
-        func micro(_ d: Duration) -> Int64 { d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000 }
-        func ms(_ d: Duration) -> String {
-            let hundredths = (micro(d) + 5) / 10
-            return "\(hundredths / 100),\(String(format: "%02d", hundredths % 100))"
-        }
         let reference = max(micro(rows.first?.median ?? .zero), 1)
         let width = (rows.map(\.page.count).max() ?? 10) + 2
         var lines = ["Page".padding(toLength: width, withPad: " ", startingAt: 0) + "  médiane ms     p95 ms     max ms   × réf.   octets"]

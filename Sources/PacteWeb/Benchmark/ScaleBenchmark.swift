@@ -139,11 +139,7 @@ public struct ScalePreparation: Sendable {
 
 /// The French report of `pacte bench scale`.
 public enum ScaleReport {
-    static func ms(_ d: Duration) -> String {
-        let micro = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-        let hundredths = (micro + 5) / 10
-        return "\(hundredths / 100),\(String(format: "%02d", hundredths % 100)) ms"
-    }
+    static func ms(_ d: Duration) -> String { PageBenchmark.ms(d) + " ms" }
 
     /// « 12 345,6 »: a space between thousands, a decimal comma (Foundation's formatter ignores the
     /// digit limits on Linux).

@@ -71,8 +71,8 @@ public final class PageCache: Sendable {
             html = page.html
             store(fullKey, Entry(stamp: stamp, day: day, html: html, lastUsed: 0))
         }
-        return Page(status: .ok, html: html.replacingOccurrences(of: Self.emailMarker, with: Self.escaped(viewer.email))
-            .replacingOccurrences(of: Self.csrfMarker, with: Self.escaped(viewer.csrf)))
+        return Page(status: .ok, html: html.replacingOccurrences(of: Self.emailMarker, with: XMLEscaping.escape(viewer.email))
+            .replacingOccurrences(of: Self.csrfMarker, with: XMLEscaping.escape(viewer.csrf)))
     }
 
     private func store(_ key: String, _ entry: Entry) {
@@ -96,12 +96,6 @@ public final class PageCache: Sendable {
 
     /// How many pages and bytes are kept (for the tests and the benchmark).
     public var usage: (pages: Int, bytes: Int) { state.withLockedValue { ($0.entries.count, $0.bytes) } }
-
-    static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&#39;")
-    }
 }
 
 struct PageCacheKey: StorageKey { typealias Value = PageCache }
