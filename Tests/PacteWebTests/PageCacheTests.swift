@@ -60,4 +60,70 @@ struct PageCacheTests {
             #expect(usage.pages >= 1)
         }
     }
+
+    @Test("Les droits gardés en mémoire suivent chaque changement tracé ; un jeton révoqué est refusé aussitôt",
+          arguments: Engine.available)
+    func rightsFollowChanges(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            app.pageCache = PageCache(budget: 8 << 20)
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let ville = try await app.token("agent.sezanne.ville@demo.pacte.fr")
+            let me = try json(try await app.call(.GET, "/api/v1/auth/me", token: ville)) as? [String: Any]
+            let memberships = try #require(me?["memberships"] as? [[String: Any]])
+            let organisation = try #require(memberships.first?["organisationID"] as? String)
+            let other = try await app.conventionID(titled: "seed 003")
+            let path = "/conventions/\(other)"
+
+            // Not a party: the convention does not exist for them, and that answer is remembered.
+            #expect(try await app.call(.GET, path, token: ville).status == .notFound)
+            #expect(try await app.call(.GET, path + "/execution", token: ville).status == .notFound)
+            #expect(app.pageCache.memos.conventionRights.count >= 1)
+
+            // Made a party (a traced change): they see it at once, and may write.
+            let added = try await app.call(.POST, "/api/v1/conventions/\(other)/parties", token: admin,
+                                           json: #"{"organisationID":"\#(organisation)","roles":["operator"]}"#)
+            #expect(added.status == .created, "\(added.body.string)")
+            let party = try #require((try json(added) as? [String: Any])?["id"] as? String)
+            let seen = try await app.call(.GET, path, token: ville)
+            #expect(seen.status == .ok)
+            #expect(seen.body.string.contains("agent.sezanne.ville@demo.pacte.fr"))
+            #expect(try await app.call(.GET, path + "/execution", token: ville).body.string.contains("Prescrire une prestation"))
+
+            // Withdrawn again: hidden again, page and rights alike.
+            #expect(try await app.call(.DELETE, "/api/v1/conventions/\(other)/parties/\(party)", token: admin).status == .noContent)
+            #expect(try await app.call(.GET, path, token: ville).status == .notFound)
+            #expect(try await app.call(.GET, path + "/execution", token: ville).status == .notFound)
+
+            // Revoking a token is not traced, so a token is looked up on every request: refused at once.
+            let tokens = try #require(try json(try await app.call(.GET, "/api/v1/tokens", token: ville)) as? [[String: Any]])
+            #expect(tokens.count == 1)
+            let tokenID = try #require(tokens.first?["id"] as? String)
+            #expect(try await app.call(.DELETE, "/api/v1/tokens/\(tokenID)", token: ville).status == .noContent)
+            #expect(try await app.call(.GET, "/api/v1/conventions/\(try await app.conventionID(titled: "seed 000"))", token: ville).status == .unauthorized)
+            #expect(try await app.call(.GET, "/conventions/\(try await app.conventionID(titled: "seed 000"))", token: ville).status != .ok)
+        }
+    }
+
+    @Test("Une valeur gardée ne vaut que pour son état de la base ; un état plus récent oublie les plus anciens")
+    func stampedMemo() {
+        let memo = StampedMemo<String, Int>(capacity: 3)
+        memo.store(1, for: "a", stamp: 5)
+        #expect(memo.value(for: "a", stamp: 5) == 1)
+        #expect(memo.value(for: "a", stamp: 6) == nil, "a newer state does not use an older value")
+        memo.store(2, for: "b", stamp: 6)
+        #expect(memo.value(for: "a", stamp: 5) == nil, "the older state is forgotten")
+        memo.store(3, for: "c", stamp: 5)
+        #expect(memo.value(for: "c", stamp: 5) == nil, "a value read under an older state is not kept")
+        for (index, key) in ["c", "d", "e"].enumerated() { memo.store(index, for: key, stamp: 6) }
+        #expect(memo.count <= 3, "never more than its capacity")
+    }
+
+    @Test("Une page gardée est découpée à ses marques et remplie pour chaque lecteur, caractères privés voisins compris")
+    func template() {
+        let email = PageCache.emailMarker, csrf = PageCache.csrfMarker
+        let html = "\(email)<p>\u{E001}é\(csrf)\(csrf)</p>\u{E000}x\(email)"
+        let filled = PageCache.Template(html).filled(email: "a&b@exemple.fr", csrf: "t<1>")
+        #expect(String(buffer: filled) == "a&amp;b@exemple.fr<p>\u{E001}ét&lt;1&gt;t&lt;1&gt;</p>\u{E000}xa&amp;b@exemple.fr")
+        #expect(String(buffer: PageCache.Template("sans marque").filled(email: "x", csrf: "y")) == "sans marque")
+    }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import PacteCore
+import SQLKit
 
 /// A cap on what one funder pays under a convention, optionally for one action or one year.
 public final class EnvelopeModel: Model, @unchecked Sendable {
@@ -158,6 +159,17 @@ public final class CompanyModel: Model, @unchecked Sendable {
         self.name = name
         self.undertakingID = id
         self.isDemo = isDemo
+    }
+}
+
+extension CompanyModel {
+    /// Company names by id, read without building models (a page lists dozens of services).
+    public static func names(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT id, name FROM \(unsafeRaw: schema) WHERE id IN (\(binds: Array(ids)))
+            """).all()
+        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "name", as: String.self)) })
     }
 }
 

@@ -42,11 +42,8 @@ enum Access {
 
     /// The convention named in the path, if the principal may see it; 404 otherwise, so that its existence stays hidden.
     static func convention(_ request: Request) async throws -> ConventionModel {
-        let principal = try request.requirePrincipal()
         let id = try uuid(request, "conventionID", "Convention")
-        if let visible = try await visibleConventionIDs(principal, on: request.db), !visible.contains(id) {
-            throw Problem.notFound("Convention")
-        }
+        _ = try await right(request, conventionID: id)
         guard let convention = try await ConventionModel.find(id, on: request.db) else { throw Problem.notFound("Convention") }
         return convention
     }
@@ -54,12 +51,40 @@ enum Access {
     /// The convention, for a write: 404 if hidden, 403 if the principal only reads it (a visible
     /// convention that is not writable always has a reader membership behind it).
     static func writableConvention(_ request: Request) async throws -> ConventionModel {
-        let convention = try await convention(request)
-        let principal = try request.requirePrincipal()
-        guard try await canWrite(principal, conventionID: try convention.requireID(), on: request.db) else {
-            throw Problem.readOnly
-        }
+        let id = try uuid(request, "conventionID", "Convention")
+        guard try await right(request, conventionID: id).canWrite else { throw Problem.readOnly }
+        guard let convention = try await ConventionModel.find(id, on: request.db) else { throw Problem.notFound("Convention") }
         return convention
+    }
+
+    /// The principal's right on a convention: read or write, or 404 when it is hidden or does not
+    /// exist. Remembered for the database stamp when the memos are on.
+    static func right(_ request: Request, conventionID id: UUID) async throws -> ConventionRight {
+        let principal = try request.requirePrincipal()
+        let memos = request.application.pageCache.memos
+        let key = ConventionRightKey(userID: principal.userID, conventionID: id)
+        let stamp = memos.enabled ? try await request.databaseStamp() : 0
+        let right: ConventionRight
+        if memos.enabled, let known = memos.conventionRights.value(for: key, stamp: stamp) {
+            right = known
+        } else {
+            right = try await Access.right(principal, conventionID: id, on: request.db)
+            if memos.enabled { memos.conventionRights.store(right, for: key, stamp: stamp) }
+        }
+        guard right != .hidden else { throw Problem.notFound("Convention") }
+        return right
+    }
+
+    /// A convention is visible to the members of its parties, writable by those of them who write.
+    static func right(_ principal: Principal, conventionID id: UUID, on db: any Database) async throws -> ConventionRight {
+        if principal.isPlatformAdmin {
+            return try await ConventionModel.query(on: db).filter(\.$id == id).count() > 0 ? .write : .hidden
+        }
+        guard !principal.roles.isEmpty else { return .hidden }
+        let parties = try await ConventionPartyModel.query(on: db)
+            .filter(\.$convention.$id == id).filter(\.$organisation.$id ~~ principal.organisationIDs).all()
+        guard !parties.isEmpty else { return .hidden }
+        return parties.contains { principal.roles[$0.$organisation.id]?.canWrite == true } ? .write : .read
     }
 
     /// The action named in the path, within a convention already checked.

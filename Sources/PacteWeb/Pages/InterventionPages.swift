@@ -16,11 +16,10 @@ enum InterventionPages {
 
     static func register(_ convention: any RoutesBuilder) {
         convention.get("execution") { req async throws -> Page in
-            let model = try await Access.convention(req)
             let principal = try req.requirePrincipal()
             let all = req.query[String.self, at: "prestations"] == "toutes"
             let year = req.query[String.self, at: "annee"]
-            return try await PageRoutes.cached(req, model, "execution/\(all)/\(year ?? "")") { viewer, notice in
+            return try await PageRoutes.cached(req, "execution/\(all)/\(year ?? "")") { model, viewer, notice in
                 var view = try await ExecutionView.load(model, principal: principal, allServices: all, on: req.db)
                 view.trackingYear = trackingYear(year, view.tracking)
                 return page(view, viewer: viewer, notice: notice)
@@ -157,7 +156,7 @@ enum InterventionPages {
             let id = try convention.requireID()
             let states = try await Commitments.envelopes(of: id, on: db)
             let serviceCount = try await InterventionModel.query(on: db).filter(\.$convention.$id == id).count()
-            let query = InterventionModel.query(on: db).filter(\.$convention.$id == id).with(\.$company).with(\.$action)
+            let query = InterventionModel.query(on: db).filter(\.$convention.$id == id)
             let interventions = allServices || serviceCount <= recentServices
                 ? try await query.sort(\.$createdAt).all()
                 : Array(try await query.sort(\.$createdAt, .descending).limit(recentServices).all().reversed())
@@ -171,6 +170,7 @@ enum InterventionPages {
             let names = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(organisationIDs)).all()
                 .map { ($0.id!, $0.shortName ?? $0.name) })
             let actionNames = Dictionary(uniqueKeysWithValues: actions.map { ($0.id!, $0.displayName) })
+            let companyNames = try await CompanyModel.names(Set(interventions.map(\.$company.id)), on: db)
             func scope(_ action: UUID?, _ year: Int?) -> String {
                 let words = [action.flatMap { actionNames[$0] }, year.map { "année \($0)" }].compactMap { $0 }.joined(separator: ", ")
                 return words.isEmpty ? "toute la convention" : words
@@ -180,13 +180,13 @@ enum InterventionPages {
                 .map { (model: $0, funder: names[$0.$funder.id] ?? "—", scope: scope($0.$action.id, $0.year)) }
             let partsByService = Dictionary(grouping: commitments.filter { $0.interventionID != nil }) { $0.interventionID! }
             let rows = interventions.map { model in
-                InterventionRow(model: model, company: model.company.name, action: model.action.displayName,
+                InterventionRow(model: model, company: companyNames[model.$company.id] ?? "—", action: actionNames[model.$action.id] ?? "—",
                                 parts: (partsByService[model.id!] ?? [])
                                     .map { (funder: names[$0.$funder.id] ?? "—", amount: Money(cents: $0.amountCents)) })
             }
             return ExecutionView(convention: convention, id: id, canWrite: try await Access.canWrite(principal, conventionID: id, on: db),
                                  envelopes: envelopes, commitments: manual, interventions: rows, serviceCount: serviceCount,
-                                 tracking: try await Tracking.table(for: convention, on: db))
+                                 tracking: try await Tracking.table(for: convention, actionNames: actionNames, on: db))
         }
     }
 

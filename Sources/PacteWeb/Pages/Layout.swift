@@ -46,22 +46,29 @@ struct Viewer: Sendable {
 struct Page: AsyncResponseEncodable, Sendable {
     var status: HTTPResponseStatus
     /// Rendered at once: Plot nodes are not Sendable.
-    var html: String
+    var html: String {
+        get { bytes.map { String(buffer: $0) } ?? text }
+        set { text = newValue; bytes = nil }
+    }
+    private var text: String
+    /// The response's bytes, when already built (a page from `PageCache`).
+    private var bytes: ByteBuffer?
 
     init(title: String, section: NavSection?, viewer: Viewer?, breadcrumbs: [(label: String, path: String?)] = [],
          status: HTTPResponseStatus = .ok, printable: Bool = false, content: BodyNode) {
         self.status = status
-        self.html = Page.render(title: title, section: section, viewer: viewer, breadcrumbs: breadcrumbs, printable: printable, content: content)
+        self.text = Page.render(title: title, section: section, viewer: viewer, breadcrumbs: breadcrumbs, printable: printable, content: content)
     }
 
-    /// A page already rendered (from `PageCache`).
-    init(status: HTTPResponseStatus, html: String) {
+    /// A page already rendered, as the bytes of the response (from `PageCache`).
+    init(status: HTTPResponseStatus, bytes: ByteBuffer) {
         self.status = status
-        self.html = html
+        self.text = ""
+        self.bytes = bytes
     }
 
     func encodeResponse(for request: Request) async throws -> Response {
-        let response = Response(status: status, body: .init(string: html))
+        let response = Response(status: status, body: bytes.map { .init(buffer: $0) } ?? .init(string: text))
         response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

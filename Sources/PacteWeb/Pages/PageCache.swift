@@ -6,20 +6,64 @@ import PacteStore
 import SQLKit
 import Vapor
 
-/// Rendered pages kept in memory, each valid for one state of the database.
-///
-/// Every change Pacte makes to its data is written to the audit trail in the same transaction,
-/// under the write lock (`Store.write`), so the trail's last event number is a stamp of the whole
-/// database: a page rendered after reading stamp N is still right as long as the stamp is N, on
-/// every instance behind a load balancer. A page also depends on the calendar day (deadlines,
+/// Rendered pages kept in memory, each valid for one state of the database (`DatabaseStamp`):
+/// a page rendered after reading stamp N is still right as long as the stamp is N, on every
+/// instance behind a load balancer. A page also depends on the calendar day (deadlines,
 /// statuses) and on who looks at it: the viewer's e-mail and CSRF token are left as markers in the
 /// cached text and filled in for each request; whether the viewer may write, and is an
 /// administrator, are part of the key.
 public final class PageCache: Sendable {
+    /// A kept page cut at its markers, so that serving it is a copy, not a search through its text.
+    struct Template: Sendable {
+        enum Part: Sendable {
+            case text([UInt8])
+            case email
+            case csrf
+        }
+
+        let parts: [Part]
+        let size: Int
+
+        init(_ html: String) {
+            let bytes = Array(html.utf8)
+            let markers = [(Array(PageCache.emailMarker.utf8), Part.email), (Array(PageCache.csrfMarker.utf8), Part.csrf)]
+            var parts: [Part] = []
+            var start = 0, index = 0
+            // Every marker starts with U+E000 (EE 80 80 in UTF-8), a private character Pacte never writes otherwise.
+            while index < bytes.count {
+                if bytes[index] == 0xEE, let (marker, part) = markers.first(where: { bytes[index...].starts(with: $0.0) }) {
+                    parts.append(.text(Array(bytes[start..<index])))
+                    parts.append(part)
+                    index += marker.count
+                    start = index
+                } else {
+                    index += 1
+                }
+            }
+            parts.append(.text(Array(bytes[start...])))
+            self.parts = parts
+            self.size = bytes.count
+        }
+
+        /// The page for one viewer, as the bytes of the response.
+        func filled(email: String, csrf: String) -> ByteBuffer {
+            let email = XMLEscaping.escape(email), csrf = XMLEscaping.escape(csrf)
+            var buffer = ByteBufferAllocator().buffer(capacity: size + 8 * (email.utf8.count + csrf.utf8.count))
+            for part in parts {
+                switch part {
+                case .text(let bytes): buffer.writeBytes(bytes)
+                case .email: buffer.writeString(email)
+                case .csrf: buffer.writeString(csrf)
+                }
+            }
+            return buffer
+        }
+    }
+
     struct Entry {
         var stamp: Int64
         var day: CivilDate
-        var html: String
+        var template: Template
         var lastUsed: UInt64
     }
 
@@ -31,65 +75,60 @@ public final class PageCache: Sendable {
 
     /// The budget in bytes (UTF-8 size of the kept pages); 0 turns the cache off.
     public let budget: Int
+    /// Accounts and rights remembered for the current stamp; on when the budget is not 0.
+    let memos: StampedMemos
     private let state = NIOLockedValueBox(State())
 
-    public init(budget: Int) { self.budget = budget }
+    public init(budget: Int) {
+        self.budget = budget
+        self.memos = StampedMemos(enabled: budget > 0)
+    }
 
     static let emailMarker = "\u{E000}pacte-courriel\u{E000}"
     static let csrfMarker = "\u{E000}pacte-csrf\u{E000}"
 
-    /// The stamp of the database now: the last audit event's number (0 before the first).
-    static func stamp(on db: any Database) async throws -> Int64 {
-        guard let sql = db as? any SQLDatabase else { return 0 }
-        let row = try await sql.raw("SELECT MAX(id) AS stamp FROM \(unsafeRaw: AuditEventModel.schema)").first()
-        return try row.flatMap { try $0.decodeNil(column: "stamp") ? nil : try $0.decode(column: "stamp", as: Int64.self) } ?? 0
-    }
-
     /// The page for `key`: from memory when it was rendered for the same stamp and day, otherwise
     /// from `render`, which receives a viewer whose e-mail and CSRF token are markers.
-    func page(_ key: String, viewer: Viewer, on db: any Database, render: (Viewer) async throws -> Page) async throws -> Page {
+    func page(_ key: String, viewer: Viewer, stamp: Int64, render: (Viewer) async throws -> Page) async throws -> Page {
         guard budget > 0 else { return try await render(viewer) }
-        // Read before the page's own queries: a change committed in between only makes the entry older than its data.
-        let stamp = try await Self.stamp(on: db)
         let day = CivilDate.today()
         let fullKey = "\(key)|\(viewer.isAdmin)"
-        let cached: String? = state.withLockedValue { state in
+        let cached: Template? = state.withLockedValue { state in
             guard let entry = state.entries[fullKey], entry.stamp == stamp, entry.day == day else { return nil }
             state.clock += 1
             state.entries[fullKey]?.lastUsed = state.clock
-            return entry.html
+            return entry.template
         }
-        let html: String
+        let template: Template
         if let cached {
-            html = cached
+            template = cached
         } else {
-            var template = viewer
-            template.email = Self.emailMarker
-            template.csrf = Self.csrfMarker
-            let page = try await render(template)
+            var marked = viewer
+            marked.email = Self.emailMarker
+            marked.csrf = Self.csrfMarker
+            let page = try await render(marked)
             guard page.status == .ok else { return try await render(viewer) }
-            html = page.html
-            store(fullKey, Entry(stamp: stamp, day: day, html: html, lastUsed: 0))
+            template = Template(page.html)
+            store(fullKey, Entry(stamp: stamp, day: day, template: template, lastUsed: 0))
         }
-        return Page(status: .ok, html: html.replacingOccurrences(of: Self.emailMarker, with: XMLEscaping.escape(viewer.email))
-            .replacingOccurrences(of: Self.csrfMarker, with: XMLEscaping.escape(viewer.csrf)))
+        return Page(status: .ok, bytes: template.filled(email: viewer.email, csrf: viewer.csrf))
     }
 
     private func store(_ key: String, _ entry: Entry) {
-        let size = entry.html.utf8.count
+        let size = entry.template.size
         guard size <= budget / 4 else { return }
         state.withLockedValue { state in
             state.clock += 1
             var entry = entry
             entry.lastUsed = state.clock
-            if let old = state.entries.updateValue(entry, forKey: key) { state.bytes -= old.html.utf8.count }
+            if let old = state.entries.updateValue(entry, forKey: key) { state.bytes -= old.template.size }
             state.bytes += size
             guard state.bytes > budget else { return }
             // Over budget: forget the least recently used pages down to three quarters of it.
             for (key, old) in state.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 guard state.bytes > budget * 3 / 4 else { break }
                 state.entries[key] = nil
-                state.bytes -= old.html.utf8.count
+                state.bytes -= old.template.size
             }
         }
     }

@@ -36,9 +36,8 @@ enum PageRoutes {
 
         let convention = pages.grouped("conventions", ":conventionID")
         convention.get { req async throws -> Page in
-            let model = try await Access.convention(req)
             let principal = try req.requirePrincipal()
-            return try await cached(req, model, "convention") { viewer, notice in
+            return try await cached(req, "convention") { model, viewer, notice in
                 ConventionPage.page(try await PageQueries.convention(model, principal: principal, on: req.db), viewer: viewer, notice: notice)
             }
         }
@@ -82,14 +81,18 @@ enum PageRoutes {
 extension PageRoutes {
     /// A page of a convention, from `PageCache` when nothing changed since it was rendered. A page
     /// showing a confirmation (`?ok=…`) is rendered afresh.
-    static func cached(_ req: Request, _ model: ConventionModel, _ name: String,
-                       render: (Viewer, String?) async throws -> Page) async throws -> Page {
+    static func cached(_ req: Request, _ name: String,
+                       render: (ConventionModel, Viewer, String?) async throws -> Page) async throws -> Page {
         let notice = req.query[String.self, at: "ok"].flatMap(Notices.text)
-        guard notice == nil, req.application.pageCache.budget > 0 else { return try await render(try req.viewer(), notice) }
-        let id = try model.requireID()
-        let canWrite = try await Access.canWrite(try req.requirePrincipal(), conventionID: id, on: req.db)
-        return try await req.application.pageCache.page("\(name)/\(id)/\(canWrite)", viewer: try req.viewer(), on: req.db) { viewer in
-            try await render(viewer, nil)
+        guard notice == nil, req.application.pageCache.budget > 0 else {
+            return try await render(try await Access.convention(req), try req.viewer(), notice)
+        }
+        let id = try Access.uuid(req, "conventionID", "Convention")
+        let right = try await Access.right(req, conventionID: id)
+        let stamp = try await req.databaseStamp()
+        return try await req.application.pageCache.page("\(name)/\(id)/\(right.canWrite)", viewer: try req.viewer(), stamp: stamp) { viewer in
+            guard let model = try await ConventionModel.find(id, on: req.db) else { throw Problem.notFound("Convention") }
+            return try await render(model, viewer, nil)
         }
     }
 }

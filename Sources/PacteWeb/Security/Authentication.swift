@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import PacteCore
 import PacteStore
+import SQLKit
 import Vapor
 
 /// The signed-in user and the organisations they act for.
@@ -17,6 +18,10 @@ public struct Principal: Sendable {
     public var actor: Actor { Actor(userID: userID, name: email) }
     public var organisationIDs: [UUID] { Array(roles.keys) }
     public var canWriteSomewhere: Bool { isPlatformAdmin || roles.values.contains { $0.canWrite } }
+
+    func signedIn(viaSession: Bool) -> Principal {
+        Principal(userID: userID, email: email, isPlatformAdmin: isPlatformAdmin, roles: roles, viaSession: viaSession)
+    }
 }
 
 struct PrincipalKey: StorageKey { typealias Value = Principal }
@@ -48,13 +53,15 @@ public struct PrincipalMiddleware: AsyncMiddleware {
     public init() {}
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let memos = request.application.pageCache.memos
         if let bearer = request.headers.bearerAuthorization {
-            guard let principal = try await Self.fromToken(bearer.token, on: request.db) else {
+            guard let principal = try await Self.fromToken(bearer.token, request: request, memos: memos) else {
                 throw Problem(.unauthorized, "Jeton d'API inconnu, révoqué ou expiré.")
             }
             request.storage[PrincipalKey.self] = principal
         } else if request.hasSession, let text = request.session.data["user"], let id = UUID(uuidString: text) {
-            if let principal = try await Self.load(userID: id, viaSession: true, on: request.db) {
+            let stamp = memos.enabled ? try await request.databaseStamp() : 0
+            if let principal = try await Self.load(userID: id, viaSession: true, stamp: stamp, memos: memos, on: request.db) {
                 request.storage[PrincipalKey.self] = principal
             } else {
                 request.session.destroy()
@@ -63,10 +70,35 @@ public struct PrincipalMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
+    /// The token's owner. The token is looked up on every request (revoking one is not traced), in
+    /// the same statement as the database stamp when the memos are on: one round trip in all.
+    static func fromToken(_ token: String, request: Request, memos: StampedMemos) async throws -> Principal? {
+        guard memos.enabled, let sql = request.db as? any SQLDatabase else { return try await fromToken(token, on: request.db) }
+        let row = try await sql.raw("""
+            SELECT user_id, expires_at, \(unsafeRaw: DatabaseStamp.subquery) AS stamp
+            FROM \(unsafeRaw: APITokenModel.schema) WHERE token_hash = \(bind: TokenHash.of(token))
+            """).first()
+        guard let row else { return nil }
+        let stamp = try DatabaseStamp.decode(row)
+        request.storage[DatabaseStampKey.self] = stamp
+        if let expiry = try row.decode(column: "expires_at", as: Date?.self), expiry < Date() { return nil }
+        return try await load(userID: try row.decode(column: "user_id", as: UUID.self), viaSession: false, stamp: stamp, memos: memos, on: request.db)
+    }
+
     static func fromToken(_ token: String, on db: any Database) async throws -> Principal? {
         guard let record = try await APITokenModel.query(on: db).filter(\.$tokenHash == TokenHash.of(token)).first() else { return nil }
         if let expiry = record.expiresAt, expiry < Date() { return nil }
         return try await load(userID: record.$user.id, viaSession: false, on: db)
+    }
+
+    /// The user and their memberships, remembered for `stamp` (accounts and memberships are only
+    /// changed through traced writes).
+    static func load(userID: UUID, viaSession: Bool, stamp: Int64, memos: StampedMemos, on db: any Database) async throws -> Principal? {
+        guard memos.enabled else { return try await load(userID: userID, viaSession: viaSession, on: db) }
+        if let known = memos.principals.value(for: userID, stamp: stamp) { return known.signedIn(viaSession: viaSession) }
+        guard let principal = try await load(userID: userID, viaSession: viaSession, on: db) else { return nil }
+        memos.principals.store(principal, for: userID, stamp: stamp)
+        return principal
     }
 
     static func load(userID: UUID, viaSession: Bool, on db: any Database) async throws -> Principal? {
