@@ -145,7 +145,10 @@ extension BenchCommand {
 
         func importBenchmark(app: Application, csv: String, directory: String, url: String, engine: String) async throws -> ScaleResult.ImportRun {
             let sql = app.db as! any SQLDatabase
-            try await sql.raw("DELETE FROM \(unsafeRaw: RegisterTables.establishments)").run()
+            // Emptied as the reference's table is new: PostgreSQL's DELETE would leave a million dead
+            // index entries for the import to step over (SQLite's DELETE without WHERE truncates).
+            let empty = sql.dialect.name == "postgresql" ? "TRUNCATE" : "DELETE FROM"
+            try await sql.raw("\(unsafeRaw: empty) \(unsafeRaw: RegisterTables.establishments)").run()
             try await sql.raw("DELETE FROM \(unsafeRaw: RegisterTables.runs)").run()
             BenchData.say("Import SIRENE par Pacte…")
             let summary = try await RegisterImport.run(path: csv, on: app.db, startedBy: "pacte bench scale")

@@ -28,7 +28,7 @@ struct CompaniesCommand: AsyncParsableCommand {
         var file: String
 
         @ArgumentParser.Option(name: .customLong("batch-size"), help: "Lignes par transaction.")
-        var batchSize = 5_000
+        var batchSize = 20_000
 
         @ArgumentParser.Flag(help: "Réimporte depuis le début, même un fichier déjà importé ou dont l'import a été interrompu.")
         var restart = false

@@ -69,14 +69,15 @@ import Vapor
 
     @Test("Import in batches split under the bind limits: every row once, values mapped, a SIRET repeated in a batch kept once; reimport does nothing, --restart and a changed file are new runs", arguments: Engine.available)
     func importAndReimport(engine: Engine) async throws {
-        // 6 000 rows in one default batch of 5 000: 60 000 binds, over SQLite's 32 766 limit per statement.
+        // A batch of 5 000 rows: 60 000 values, over SQLite's 32 766 binds per statement (PostgreSQL
+        // sends them as one array per column).
         let numbers = Array(0..<6_000) + [42, 5_999]
         let path = try Self.establishmentFile(numbers)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         try await withFreshDatabase(engine, demo: false) { fixture in
             try await withPacte(fixture.location) { app in
                 let reports = Reports()
-                let first = try await RegisterImport.run(path: path, on: app.db, startedBy: "test") { await reports.add($0) }
+                let first = try await RegisterImport.run(path: path, on: app.db, batchSize: 5_000, startedBy: "test") { await reports.add($0) }
                 #expect(first.outcome == .imported && first.layout == .establishments)
                 #expect(first.rowsImported == 6_002 && first.rowsRejected == 0 && first.rejectsPath == nil)
                 var counts = try await Self.counts(app.db)
