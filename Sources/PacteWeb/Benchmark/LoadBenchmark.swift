@@ -101,12 +101,15 @@ public enum LoadBenchmark {
         public var perSecond: Double { Double(accepted) / Swift.max(1e-9, Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) }
     }
 
+    /// The label of the commitments the load test makes (removed before the next run).
+    public static let commitmentLabel = "Mesure de charge"
+
     /// `clients` concurrent clients commit `amount` each, again and again, on one envelope until it
     /// refuses them all (409): the envelope must end exactly full, never over.
     public static func commitments(server: String, token: String, conventionID: UUID, funderID: UUID, amount: Money,
                                    available: Money, clients: Int) async throws -> CommitmentRun {
         let url = "\(server)/api/v1/conventions/\(conventionID)/commitments"
-        let body = "{\"funderID\":\"\(funderID)\",\"label\":\"Mesure de charge\",\"amount\":\"\(amount.decimalString)\"}"
+        let body = "{\"funderID\":\"\(funderID)\",\"label\":\"\(commitmentLabel)\",\"amount\":\"\(amount.decimalString)\"}"
         let counts = NIOLockedValueBox((accepted: 0, refused: 0, other: 0))
         let clock = ContinuousClock()
         let start = clock.now

@@ -88,6 +88,11 @@ public struct ScalePreparation: Sendable {
         guard let envelope = try await EnvelopeModel.query(on: app.db).filter(\.$convention.$id == sample[0]).sort(\.$name).first() else {
             throw Problem(.notFound, "La convention \(sample[0]) n'a pas d'enveloppe.")
         }
+        // The commitments of earlier runs go: otherwise every run would check each commitment
+        // against a longer list than the last, and measure a convention that grows run after run.
+        try await sql.raw("""
+            DELETE FROM commitments WHERE convention_id = \(bind: sample[0]) AND label = \(bind: LoadBenchmark.commitmentLabel)
+            """).run()
         let unit = Money(cents: 1_000)
         let available = Money(cents: unit.cents * Int64(clients * 25))
         let committed = try await committedCents(sql, conventionID: sample[0], funderID: envelope.$funder.id)
