@@ -204,15 +204,15 @@ public enum RegisterImport {
         try await db.withConnection { connection in
             let sql = connection as! any SQLDatabase
             let sqlite = sql.dialect.name == "sqlite"
-            if sqlite {
-                // SQLite's default 2 MB page cache spills dirty index pages to the WAL in the middle
-                // of a batch; 64 MB keeps a batch in memory. A checkpoint every 64 MB of WAL instead
-                // of 4 MB writes an index page rewritten by many batches to the database once.
-                try await sql.raw("PRAGMA cache_size = -65536").run()
-                try await sql.raw("PRAGMA wal_autocheckpoint = 16384").run()
-                try await sql.raw("PRAGMA synchronous = NORMAL").run()
-            }
             do {
+                if sqlite {
+                    // SQLite's default 2 MB page cache spills dirty index pages to the WAL in the middle
+                    // of a batch; 64 MB keeps a batch in memory. A checkpoint every 64 MB of WAL instead
+                    // of 4 MB writes an index page rewritten by many batches to the database once.
+                    try await sql.raw("PRAGMA cache_size = -65536").run()
+                    try await sql.raw("PRAGMA wal_autocheckpoint = 16384").run()
+                    try await sql.raw("PRAGMA synchronous = NORMAL").run()
+                }
                 try await connection.transaction { tx in
                     let sql = tx as! any SQLDatabase
                     if !sqlite { try await sql.raw("SET LOCAL synchronous_commit = off").run() }
@@ -231,12 +231,15 @@ public enum RegisterImport {
                 if sqlite { try? await restoreDefaults(sql) }
                 throw error
             }
-            // The connection goes back to the pool as every other one is.
-            if sqlite { try await restoreDefaults(sql) }
+            // The connection goes back to the pool as every other one is (the batch is committed
+            // whatever happens here).
+            if sqlite { try? await restoreDefaults(sql) }
         }
     }
 
+    /// SQLite's defaults, which Pacte does not change elsewhere.
     private static func restoreDefaults(_ sql: any SQLDatabase) async throws {
+        try await sql.raw("PRAGMA cache_size = -2000").run()
         try await sql.raw("PRAGMA synchronous = FULL").run()
         try await sql.raw("PRAGMA wal_autocheckpoint = 1000").run()
     }

@@ -63,6 +63,7 @@ public final class PageCache: Sendable {
     struct Entry {
         var stamp: Int64
         var day: CivilDate
+        var renderedAt: ContinuousClock.Instant
         var template: Template
         var lastUsed: UInt64
     }
@@ -94,7 +95,9 @@ public final class PageCache: Sendable {
         let day = CivilDate.today()
         let fullKey = "\(key)|\(viewer.isAdmin)"
         let cached: Template? = state.withLockedValue { state in
-            guard let entry = state.entries[fullKey], entry.stamp == stamp, entry.day == day else { return nil }
+            // Kept no longer than the memos, for the same reason: changes made outside Pacte.
+            guard let entry = state.entries[fullKey], entry.stamp == stamp, entry.day == day,
+                  ContinuousClock.now - entry.renderedAt < StampedMemo<String, Int>.maxAge else { return nil }
             state.clock += 1
             state.entries[fullKey]?.lastUsed = state.clock
             return entry.template
@@ -109,7 +112,7 @@ public final class PageCache: Sendable {
             let page = try await render(marked)
             guard page.status == .ok else { return try await render(viewer) }
             template = Template(page.html)
-            store(fullKey, Entry(stamp: stamp, day: day, template: template, lastUsed: 0))
+            store(fullKey, Entry(stamp: stamp, day: day, renderedAt: .now, template: template, lastUsed: 0))
         }
         return Page(status: .ok, bytes: template.filled(email: viewer.email, csrf: viewer.csrf))
     }

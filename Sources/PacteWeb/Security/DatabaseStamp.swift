@@ -41,10 +41,15 @@ extension Request {
     }
 }
 
-/// Values remembered for one database stamp only: a new stamp forgets everything older.
+/// Values remembered for one database stamp only: a new stamp forgets everything older. They are
+/// also forgotten after `maxAge`, so that a change made outside Pacte (SQL by hand, a restore that
+/// takes the trail back) is seen within that time, as every audited change is at once.
 final class StampedMemo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    static var maxAge: Duration { .seconds(30) }
+
     private struct State {
         var stamp: Int64 = .min
+        var since = ContinuousClock.now
         var values: [Key: Value] = [:]
     }
 
@@ -54,13 +59,14 @@ final class StampedMemo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     init(capacity: Int) { self.capacity = capacity }
 
     func value(for key: Key, stamp: Int64) -> Value? {
-        state.withLockedValue { $0.stamp == stamp ? $0.values[key] : nil }
+        state.withLockedValue { $0.stamp == stamp && ContinuousClock.now - $0.since < Self.maxAge ? $0.values[key] : nil }
     }
 
     func store(_ value: Value, for key: Key, stamp: Int64) {
         state.withLockedValue { state in
-            if stamp > state.stamp {
+            if stamp > state.stamp || ContinuousClock.now - state.since >= Self.maxAge {
                 state.stamp = stamp
+                state.since = ContinuousClock.now
                 state.values.removeAll(keepingCapacity: true)
             }
             guard stamp == state.stamp else { return }
