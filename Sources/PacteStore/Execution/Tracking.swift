@@ -16,8 +16,10 @@ public enum Tracking {
             FROM \(unsafeRaw: InterventionModel.schema)
             WHERE convention_id = \(bind: conventionID) AND status <> \(bind: InterventionStatus.cancelled.rawValue)
             """).all().map(ServiceDates.init)
-        var actions = actionNames ?? [:]
-        if actionNames == nil {
+        let actions: [UUID: String]
+        if let actionNames {
+            actions = actionNames
+        } else {
             actions = Dictionary(uniqueKeysWithValues: try await ActionModel.query(on: db).filter(\.$convention.$id == conventionID).all()
                 .map { ($0.id!, $0.displayName) })
         }

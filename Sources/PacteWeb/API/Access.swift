@@ -18,10 +18,8 @@ enum Access {
 
     static func canWrite(_ principal: Principal, conventionID: UUID, on db: any Database) async throws -> Bool {
         if principal.isPlatformAdmin { return true }
-        let writers = principal.roles.filter { $0.value.canWrite }.map(\.key)
-        guard !writers.isEmpty else { return false }
-        return try await ConventionPartyModel.query(on: db)
-            .filter(\.$convention.$id == conventionID).filter(\.$organisation.$id ~~ writers).count() > 0
+        guard principal.roles.values.contains(where: \.canWrite) else { return false }
+        return try await right(principal, conventionID: conventionID, on: db).canWrite
     }
 
     /// A date given in the query (`2021-12-31`, `31/12/2021`); an unreadable one is a 422 naming `field`.

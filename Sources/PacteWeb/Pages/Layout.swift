@@ -46,10 +46,7 @@ struct Viewer: Sendable {
 struct Page: AsyncResponseEncodable, Sendable {
     var status: HTTPResponseStatus
     /// Rendered at once: Plot nodes are not Sendable.
-    var html: String {
-        get { bytes.map { String(buffer: $0) } ?? text }
-        set { text = newValue; bytes = nil }
-    }
+    var html: String { bytes.map { String(buffer: $0) } ?? text }
     private var text: String
     /// The response's bytes, when already built (a page from `PageCache`).
     private var bytes: ByteBuffer?

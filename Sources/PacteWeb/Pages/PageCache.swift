@@ -95,9 +95,8 @@ public final class PageCache: Sendable {
         let day = CivilDate.today()
         let fullKey = "\(key)|\(viewer.isAdmin)"
         let cached: Template? = state.withLockedValue { state in
-            // Kept no longer than the memos, for the same reason: changes made outside Pacte.
             guard let entry = state.entries[fullKey], entry.stamp == stamp, entry.day == day,
-                  ContinuousClock.now - entry.renderedAt < StampedMemo<String, Int>.maxAge else { return nil }
+                  ContinuousClock.now - entry.renderedAt < DatabaseStamp.maxAge else { return nil }
             state.clock += 1
             state.entries[fullKey]?.lastUsed = state.clock
             return entry.template

@@ -26,6 +26,10 @@ enum DatabaseStamp {
 
     /// The stamp in SQL, to be read in the same statement as something else.
     static let subquery = "(SELECT MAX(id) FROM \(AuditEventModel.schema))"
+
+    /// How long anything read under a stamp is kept at most, so that a change made outside Pacte
+    /// (SQL by hand, a restore that takes the trail back) is seen within that time.
+    static let maxAge: Duration = .seconds(30)
 }
 
 struct DatabaseStampKey: StorageKey { typealias Value = Int64 }
@@ -41,11 +45,9 @@ extension Request {
     }
 }
 
-/// Values remembered for one database stamp only: a new stamp forgets everything older. They are
-/// also forgotten after `maxAge`, so that a change made outside Pacte (SQL by hand, a restore that
-/// takes the trail back) is seen within that time, as every audited change is at once.
+/// Values remembered for one database stamp only: a new stamp forgets everything older, and so
+/// does `DatabaseStamp.maxAge`.
 final class StampedMemo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    static var maxAge: Duration { .seconds(30) }
 
     private struct State {
         var stamp: Int64 = .min
@@ -59,12 +61,12 @@ final class StampedMemo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     init(capacity: Int) { self.capacity = capacity }
 
     func value(for key: Key, stamp: Int64) -> Value? {
-        state.withLockedValue { $0.stamp == stamp && ContinuousClock.now - $0.since < Self.maxAge ? $0.values[key] : nil }
+        state.withLockedValue { $0.stamp == stamp && ContinuousClock.now - $0.since < DatabaseStamp.maxAge ? $0.values[key] : nil }
     }
 
     func store(_ value: Value, for key: Key, stamp: Int64) {
         state.withLockedValue { state in
-            if stamp > state.stamp || ContinuousClock.now - state.since >= Self.maxAge {
+            if stamp > state.stamp || ContinuousClock.now - state.since >= DatabaseStamp.maxAge {
                 state.stamp = stamp
                 state.since = ContinuousClock.now
                 state.values.removeAll(keepingCapacity: true)
