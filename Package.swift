@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "pacte", targets: ["pacte"]),
         .library(name: "PacteCore", targets: ["PacteCore"]),
+        .library(name: "PacteAudit", targets: ["PacteAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -29,12 +30,19 @@ let package = Package(
             name: "PacteCore",
             resources: [.copy("Resources/naf_rev2.csv")]
         ),
+        // Reading existing documents (conventions, action sheets, council extracts) into PacteCore
+        // values, and the findings of `pacte audit`. Foundation and PacteCore only.
+        .target(
+            name: "PacteAudit",
+            dependencies: ["PacteCore"]
+        ),
         // Persistence: Fluent models, numbered migrations, mapping to and from PacteCore values,
         // reference data, demo data, audit chain.
         .target(
             name: "PacteStore",
             dependencies: [
                 "PacteCore",
+                "PacteAudit",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -49,6 +57,7 @@ let package = Package(
             name: "PacteWeb",
             dependencies: [
                 "PacteCore",
+                "PacteAudit",
                 "PacteStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -58,18 +67,33 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                // The scale benchmark's HTTP client (already a dependency of Vapor).
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources/static")]
+        ),
+        // Benchmarks and the synthetic national dataset (`pacte bench …`): the only target that may
+        // depend on all the others; nothing in the product depends on it.
+        .target(
+            name: "PacteBench",
+            dependencies: [
+                "PacteCore",
+                "PacteAudit",
+                "PacteStore",
+                "PacteWeb",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                // The scale benchmark's HTTP client (already a dependency of Vapor).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // The command line: argument parsing and wiring only.
         .executableTarget(
             name: "pacte",
             dependencies: [
                 "PacteCore",
+                "PacteAudit",
                 "PacteStore",
                 "PacteWeb",
+                "PacteBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,9 +105,18 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "PacteAuditTests",
+            dependencies: [
+                "PacteCore",
+                "PacteAudit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
             name: "PacteWebTests",
             dependencies: [
                 "PacteCore",
+                "PacteAudit",
                 "PacteStore",
                 "PacteWeb",
                 .product(name: "VaporTesting", package: "vapor"),

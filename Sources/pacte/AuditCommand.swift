@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PacteAudit
 import PacteCore
 
 struct AuditCommand: ParsableCommand {

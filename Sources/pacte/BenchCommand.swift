@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import PacteBench
+import PacteAudit
 import PacteCore
 import PacteStore
 import PacteWeb

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PacteBench
 import PacteCore
 import PacteStore
 import Vapor

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fluent
 import Foundation
+import PacteBench
 import PacteCore
 import PacteStore
 import PacteWeb

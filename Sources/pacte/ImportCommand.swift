@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fluent
 import Foundation
+import PacteAudit
 import PacteCore
 import PacteStore
 

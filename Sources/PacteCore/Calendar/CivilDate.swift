@@ -20,7 +20,7 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// For values already known valid (the first day of a month, arithmetic results) inside the core.
-    init(unchecked year: Int, _ month: Int, _ day: Int) {
+    package init(unchecked year: Int, _ month: Int, _ day: Int) {
         self.year = year
         self.month = month
         self.day = day

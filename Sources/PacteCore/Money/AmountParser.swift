@@ -148,7 +148,7 @@ public enum AmountParser {
 
     // MARK: - Pieces
 
-    static func normalizeSpaces(_ text: String) -> String {
+    package static func normalizeSpaces(_ text: String) -> String {
         var out = ""
         var lastWasSpace = false
         for scalar in text.unicodeScalars {
@@ -310,7 +310,7 @@ extension Money {
 }
 
 extension StringProtocol {
-    var trimmingSpaces: String {
+    package var trimmingSpaces: String {
         var s = Substring(self)
         while let f = s.first, f == " " { s = s.dropFirst() }
         while let l = s.last, l == " " { s = s.dropLast() }

@@ -73,7 +73,7 @@ extension Quantity: Codable {
 }
 
 extension String {
-    func replacingOccurrences(_ target: Character, _ replacement: Character) -> String {
+    package func replacingOccurrences(_ target: Character, _ replacement: Character) -> String {
         String(map { $0 == target ? replacement : $0 })
     }
 }

@@ -4,35 +4,35 @@ import PacteCore
 import SQLKit
 
 /// Buffers rows and writes them as multi-row inserts, under both engines' bind limits.
-final class BulkInsert {
-    let sql: any SQLDatabase
-    let table: String
-    let columns: [String]
+package final class BulkInsert {
+    package let sql: any SQLDatabase
+    package let table: String
+    package let columns: [String]
     private var rows: [[any Encodable & Sendable]] = []
-    private(set) var count = 0
+    package private(set) var count = 0
     /// SQLite accepts 32 766 binds per statement, PostgreSQL 65 535.
     private var rowsPerStatement: Int { max(1, min(1_000, 30_000 / columns.count)) }
 
     /// Rows referencing rows of other buffers wait for them: the owner flushes in dependency order.
     private let flushesItself: Bool
 
-    init(_ sql: any SQLDatabase, _ table: String, _ columns: [String], flushesItself: Bool = true) {
+    package init(_ sql: any SQLDatabase, _ table: String, _ columns: [String], flushesItself: Bool = true) {
         self.sql = sql
         self.table = table
         self.columns = columns
         self.flushesItself = flushesItself
     }
 
-    var isFull: Bool { rows.count >= rowsPerStatement }
+    package var isFull: Bool { rows.count >= rowsPerStatement }
 
-    func add(_ row: [any Encodable & Sendable]) async throws {
+    package func add(_ row: [any Encodable & Sendable]) async throws {
         precondition(row.count == columns.count, "\(table): \(row.count) valeurs pour \(columns.count) colonnes")
         rows.append(row)
         count += 1
         if flushesItself, isFull { try await flush() }
     }
 
-    func flush() async throws {
+    package func flush() async throws {
         var start = 0
         while start < rows.count {
             let builder = sql.insert(into: table).columns(columns)

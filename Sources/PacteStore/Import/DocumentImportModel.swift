@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PacteAudit
 import PacteCore
 
 public enum DocumentImportStatus: String, Codable, Sendable, CaseIterable {

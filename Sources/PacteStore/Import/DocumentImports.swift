@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PacteAudit
 import PacteCore
 
 /// Importing a document: the pending import (text and proposed draft), its corrections, and the one

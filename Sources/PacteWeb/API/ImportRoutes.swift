@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PacteAudit
 import PacteCore
 import PacteStore
 import Vapor

@@ -36,11 +36,11 @@ extension Request {
     }
 }
 
-enum TokenHash {
-    static func of(_ token: String) -> String { sha256Hex(token) }
+package enum TokenHash {
+    package static func of(_ token: String) -> String { sha256Hex(token) }
 
     /// 32 random bytes, URL-safe.
-    static func newToken(prefix: String) -> String {
+    package static func newToken(prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return prefix + Data(bytes).base64EncodedString()

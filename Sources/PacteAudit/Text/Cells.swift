@@ -1,3 +1,5 @@
+import PacteCore
+
 /// Reading one table cell or one fragment of prose as an amount, a share, a count.
 enum Cells {
     /// `12 600 €`, `1.400 € (2 j)`, `3 500`. Nil when the cell is not an amount.

@@ -1,3 +1,5 @@
+import PacteCore
+
 /// Reads the plain text of a convention, an action sheet or a council extract, and checks what it
 /// states: line amounts, totals, day rates, financing shares, vote counts, @CTES identifiers.
 /// Pure and total: any text gives a result, never a crash; what the reader is unsure of is

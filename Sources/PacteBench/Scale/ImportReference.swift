@@ -1,6 +1,7 @@
 import Foundation
 import PacteCore
 import PacteStore
+import PacteWeb
 
 /// The engines' own bulk loaders on the same SIRENE file, into the same table as `pacte companies
 /// import`: `sqlite3`'s `.import` and PostgreSQL's `COPY` (through `psql \copy`) load the file into a

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import PacteCore
 import PacteStore
+import PacteWeb
 import SQLKit
 import Vapor
 

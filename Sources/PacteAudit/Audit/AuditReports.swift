@@ -1,4 +1,5 @@
 import Foundation
+import PacteCore
 
 /// Why a file cannot be audited: not text at all.
 public struct UnreadableDocument: Error, Equatable, Sendable, CustomStringConvertible {

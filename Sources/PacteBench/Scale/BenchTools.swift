@@ -1,4 +1,7 @@
 import Foundation
+import PacteCore
+import PacteStore
+import PacteWeb
 import Vapor
 
 /// Programs the scale benchmark drives: the Pacte server itself, `wrk`, `sqlite3`, `psql`.

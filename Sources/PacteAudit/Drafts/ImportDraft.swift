@@ -1,4 +1,5 @@
 import Foundation
+import PacteCore
 
 /// A draft convention made from an audited document, for a person to correct before anything is
 /// saved. Values stay as text, the way the document or the user writes them (`"3 550"`, `"12"`,

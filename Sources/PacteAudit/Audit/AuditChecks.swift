@@ -1,3 +1,5 @@
+import PacteCore
+
 /// The arithmetic checks on what was read: each line against its quantity and unit price, each
 /// total against its lines, each day rate against the document's usual one, each share against
 /// its rate and the shares against the cost.

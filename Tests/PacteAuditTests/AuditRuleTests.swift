@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PacteCore
+@testable import PacteAudit
+import PacteCore
 
 /// Each finding code on a small document that breaks its rule, and silence on the same document
 /// once corrected.

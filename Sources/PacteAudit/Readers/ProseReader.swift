@@ -1,3 +1,5 @@
+import PacteCore
+
 /// Reads what the running text states: the parties, the axes, the @CTES identifiers, the amounts
 /// given for a named item (to compare them), and durations stated next to their dates.
 enum ProseReader {

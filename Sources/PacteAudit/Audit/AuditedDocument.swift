@@ -1,3 +1,5 @@
+import PacteCore
+
 /// What `DocumentAudit` read in a document's plain text, and what it found wrong. Every item keeps
 /// the line it was read from, so a report (or the import page) can point at the source.
 public struct AuditedDocument: Sendable, Equatable {

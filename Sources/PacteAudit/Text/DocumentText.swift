@@ -1,3 +1,5 @@
+import PacteCore
+
 /// A document's plain text as PDF and Word extraction leave it, cleaned line by line: markdown
 /// emphasis (`**`), HTML leftovers (`<b>`, `<sup>`), heading marks and backslash escapes go;
 /// tabs stay, because they are the only trace of the tables' columns. Line numbers are kept.

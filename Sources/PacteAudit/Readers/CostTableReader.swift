@@ -1,3 +1,5 @@
+import PacteCore
+
 /// Reads the cost tables of a document: action sheets (« Dépenses prévisionnelles | Coût par an »),
 /// financing grids with one column per funder (seed 000), multi-year tables (one column per year).
 /// Column roles come from the header rows; cells are read one by one, so a drifted or empty cell

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PacteCore
+@testable import PacteAudit
+import PacteCore
 
 /// `pacte audit` on the five source documents: exactly the errors DOMAIN.md names, and no other.
 @Suite(.tags(.golden)) struct AuditSeedTests {
@@ -185,4 +186,9 @@ import Testing
         let evaluation = try plan.evaluate()
         #expect(evaluation.cost == .euros(59_975 + 200))
     }
+}
+
+extension Tag {
+    /// Reproduces a figure of the source documents (as in PacteCoreTests).
+    @Tag static var golden: Self
 }

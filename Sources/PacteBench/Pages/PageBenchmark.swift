@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
+import PacteCore
 import PacteStore
+import PacteWeb
 import Vapor
 
 /// Server-side time of every page with the demo data: each request goes through the whole

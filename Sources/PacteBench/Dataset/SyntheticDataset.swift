@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import PacteCore
+import PacteStore
 import SQLKit
 
 /// How big a synthetic dataset is. `national` is the target: every EPCI, département and

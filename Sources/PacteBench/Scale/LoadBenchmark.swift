@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import PacteStore
+import PacteWeb
 import NIOConcurrencyHelpers
 import PacteCore
 import Vapor

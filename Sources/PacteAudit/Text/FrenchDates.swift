@@ -1,3 +1,5 @@
+import PacteCore
+
 /// Dates and numbers as registers write them: « le 17 décembre 2020 », « 1er novembre 2018 »,
 /// « L'an deux mil vingt, le 17 décembre », « Le dix sept décembre deux mille vingt ».
 public enum FrenchDates {

@@ -1,5 +1,6 @@
 import Foundation
 import PacteCore
+import PacteStore
 
 /// The synthetic companies of a dataset, each computed from its number alone, so that the
 /// database rows and the SIRENE file of the same dataset describe the same companies.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PacteCore
+@testable import PacteAudit
+import PacteCore
 
 /// A long property run: the five source documents, mangled the way extraction and OCR mangle
 /// text, fed to the audit for `PACTE_FUZZ_SECONDS` seconds (default 120). Any crash fails the

@@ -1,5 +1,6 @@
 import Foundation
 import PacteCore
+import PacteStore
 
 /// Writes synthetic companies as an INSEE SIRENE `StockEtablissement` CSV file: every column of
 /// INSEE's layout, in its order, the unused ones empty, so that the import benchmark reads a file

@@ -1,3 +1,5 @@
+import PacteCore
+
 /// Reads the header of a council register (members in office, present, represented, votants,
 /// named members and proxies) and its vote, then judges them with `DeliberationRules` under the
 /// regime in force on the session's date.
