@@ -58,8 +58,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// `pacte bench audit`: the time to audit documents, against the time to read and clean their
-    /// text (the reference, measured in the same run).
+    /// `pacte bench audit` (`AuditBenchmark`).
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Temps de « pacte audit » sur des documents (par défaut les cinq documents sources), comparé à la simple lecture du texte.")
@@ -84,23 +83,7 @@ struct BenchCommand: AsyncParsableCommand {
             let texts = try paths.map { path in
                 try DocumentAudit.decode(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
             }
-            func median(_ body: () -> Void) -> Double {
-                for _ in 0..<3 { body() }
-                var times: [Double] = []
-                for _ in 0..<iterations {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    body()
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
-                }
-                return times.sorted()[times.count / 2]
-            }
-            let reference = median { for text in texts { _ = DocumentText(text).lines.count } }
-            var findings = 0
-            let audit = median { findings = texts.map { DocumentAudit.audit(text: $0, file: "bench").findings.count }.reduce(0, +) }
-            let lines = texts.map { DocumentText($0).lines.count }.reduce(0, +)
-            print("Pacte — audit de \(texts.count) documents (\(lines) lignes, \(findings) constats), médiane de \(iterations) passes, compilation \(Pages.buildKindLabel)")
-            print("Référence : lecture et nettoyage du texte   \(FrenchFormat.decimal(try Fraction(Int64(reference * 1000), 1000), maxFractionDigits: 3)) ms  (1,0)")
-            print("Audit complet                               \(FrenchFormat.decimal(try Fraction(Int64(audit * 1000), 1000), maxFractionDigits: 3)) ms  (\(FrenchFormat.decimal(try Fraction(Int64(audit / max(reference, 0.001) * 10), 10), maxFractionDigits: 1)))")
+            print(try AuditBenchmark.run(texts: texts, iterations: iterations, build: Pages.buildKindLabel))
         }
     }
 }

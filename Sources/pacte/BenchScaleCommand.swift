@@ -1,11 +1,8 @@
 import ArgumentParser
-import Fluent
 import Foundation
 import PacteBench
 import PacteCore
-import PacteStore
 import PacteWeb
-import SQLKit
 import Vapor
 
 extension BenchCommand {
@@ -76,93 +73,23 @@ extension BenchCommand {
             if !skipSQLite { engines.append(("SQLite", "sqlite://\(directory)/\(scale)-\(seed).sqlite")) }
             if let postgresURL { engines.append(("PostgreSQL", postgresURL)) }
 
+            let run = ScaleRun(samples: samples, seconds: seconds, connections: connections, clients: clients, port: port,
+                               executable: Bundle.main.executablePath ?? CommandLine.arguments[0]) { url in
+                var options = DatabaseOptions()
+                options.databaseURL = url
+                return try await options.application()
+            }
             var results: [ScaleResult] = []
             for engine in engines {
-                BenchData.say("== \(engine.name) ==")
-                results.append(try await measure(engine: engine.name, url: engine.url, dataset: dataset, csv: csv, directory: directory))
+                DatasetLoader.say("== \(engine.name) ==")
+                do {
+                    results.append(try await run.measure(engine: engine.name, url: engine.url, dataset: dataset, csv: csv, directory: directory))
+                } catch let failure as BenchFailure {
+                    throw ValidationError(failure.message)
+                }
             }
             print(ScaleReport.text(results, scale: dataset.scale, seed: seed, samples: samples, seconds: seconds,
                                    connections: connections, build: BenchCommand.Pages.buildKindLabel))
-        }
-
-        func measure(engine: String, url: String, dataset: SyntheticDataset, csv: String, directory: String) async throws -> ScaleResult {
-            var options = DatabaseOptions()
-            options.databaseURL = url
-            var result = ScaleResult(engine: engine)
-            let prepared = try await withApplication(options) { app in
-                app.logger.logLevel = .warning
-                let conventions = try await ConventionModel.query(on: app.db).count()
-                if conventions == 0 {
-                    try await BenchData.generate(dataset, app: app, csv: FileManager.default.fileExists(atPath: csv) ? nil : csv)
-                } else if conventions != dataset.scale.conventions {
-                    throw ValidationError("\(engine) : la base contient \(conventions) conventions, pas le jeu « \(dataset.scale.name) » ; videz-la ou indiquez-en une autre.")
-                } else {
-                    BenchData.say("Jeu « \(dataset.scale.name) » déjà présent : réutilisé.")
-                }
-                if !FileManager.default.fileExists(atPath: csv) {
-                    BenchData.say("Écriture du fichier SIRENE \(csv)…")
-                    _ = try SireneFileWriter.writeEstablishments(try await dataset.companies(on: app.db), count: dataset.scale.companies, to: csv)
-                }
-                result.importRun = try await importBenchmark(app: app, csv: csv, directory: directory, url: url, engine: engine)
-                return try await ScalePreparation.prepare(app: app, samples: samples, clients: clients)
-            }
-            result.preparation = prepared
-
-            BenchData.say("Plans des requêtes des pages mesurées…")
-            result.plans = try await withApplication(options, migrate: false) { app in
-                app.logger.logLevel = .warning
-                return try await ScalePreparation.checkPlans(app: app, paths: prepared.planPaths, token: prepared.token)
-            }
-
-            BenchData.say("Démarrage du serveur (comme en production)…")
-            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-            let server = try ServerProcess(executable: executable, databaseURL: url, port: port, logPath: "\(directory)/serveur-\(engine).log")
-            defer { server.stop() }
-            try await server.waitUntilReady()
-            BenchData.say("Latences des pages (\(prepared.conventionPaths.count) conventions)…")
-            result.latencies = [
-                try await LoadBenchmark.latencies("Page convention", paths: prepared.conventionPaths, server: server.base, token: prepared.token),
-                try await LoadBenchmark.latencies("Exécution et suivi mensuel", paths: prepared.executionPaths, server: server.base, token: prepared.token),
-                try await LoadBenchmark.latencies("Fiche-action", paths: prepared.actionPaths, server: server.base, token: prepared.token),
-                try await LoadBenchmark.latencies("Synthèse départementale", paths: prepared.rollupPaths, server: server.base, token: prepared.token, warmup: 2),
-            ]
-            BenchData.say("Débit HTTP (wrk, \(connections) connexions, \(seconds) s par mesure)…")
-            result.health = try LoadBenchmark.wrk(server: server.base, paths: ["/health"], token: prepared.token, seconds: seconds,
-                                                  connections: connections, scriptDirectory: directory)
-            result.page = try LoadBenchmark.wrk(server: server.base, paths: prepared.conventionPaths, token: prepared.token, seconds: seconds,
-                                                connections: connections, scriptDirectory: directory)
-            BenchData.say("Engagements concurrents (\(clients) clients, une enveloppe)…")
-            result.commitments = try await LoadBenchmark.commitments(
-                server: server.base, token: prepared.token, conventionID: prepared.envelope.conventionID, funderID: prepared.envelope.funderID,
-                amount: prepared.envelope.unit, available: prepared.envelope.available, clients: clients)
-            result.peakMemoryKiB = BenchTools.peakMemoryKiB(pid: server.pid)
-            server.stop()
-
-            result.envelopeAfter = try await withApplication(options, migrate: false) { app in
-                try await ScalePreparation.envelopeState(app: app, envelopeID: prepared.envelope.envelopeID)
-            }
-            return result
-        }
-
-        func importBenchmark(app: Application, csv: String, directory: String, url: String, engine: String) async throws -> ScaleResult.ImportRun {
-            let sql = app.db as! any SQLDatabase
-            // Emptied as the reference's table is new: PostgreSQL's DELETE would leave a million dead
-            // index entries for the import to step over (SQLite's DELETE without WHERE truncates).
-            let empty = sql.dialect.name == "postgresql" ? "TRUNCATE" : "DELETE FROM"
-            try await sql.raw("\(unsafeRaw: empty) \(unsafeRaw: RegisterTables.establishments)").run()
-            try await sql.raw("DELETE FROM \(unsafeRaw: RegisterTables.runs)").run()
-            BenchData.say("Import SIRENE par Pacte…")
-            let summary = try await RegisterImport.run(path: csv, on: app.db, startedBy: "pacte bench scale")
-            BenchData.say("Chargement de référence (\(engine == "SQLite" ? "sqlite3 .import" : "COPY"))…")
-            let reference: ImportReference.Timing
-            if engine == "SQLite" {
-                let ddl = try await sql.raw("SELECT sql FROM sqlite_master WHERE tbl_name = \(bind: RegisterTables.establishments) AND sql IS NOT NULL ORDER BY type DESC")
-                    .all().map { try $0.decode(column: "sql", as: String.self) }
-                reference = try ImportReference.sqlite(csv: csv, ddl: ddl, directory: directory)
-            } else {
-                reference = try ImportReference.postgres(csv: csv, url: url, header: SireneLayout.establishmentHeader)
-            }
-            return .init(rows: Int(summary.rowsImported), seconds: summary.duration, reference: reference)
         }
     }
 }
