@@ -1,0 +1,41 @@
+import Fluent
+import Foundation
+import PacteCore
+import PacteStore
+import SQLKit
+import Vapor
+
+enum APIRoutes {
+    static func register(on app: Application) throws {
+        app.apiOperations = []
+        let api = APIBuilder(app: app, routes: app.routes, prefix: ["api", "v1"])
+        Accounts.register(api)
+        DirectoryRoutes.register(api)
+        ConventionRoutes.register(api)
+        CatalogueRoutes.register(api)
+        CompanyRoutes.register(api)
+        SettingsRoutes.register(api)
+        GovernanceRoutes.register(api)
+        CommitteeRoutes.register(api)
+        StatementRoutes.register(api)
+        IndicatorRoutes.register(api)
+        AnnualReviewRoutes.register(api)
+        InvoiceRoutes.register(api)
+        DeliverablePages.registerAPI(api)
+        ImportRoutes.register(api)
+        TerritoryRoutes.register(api)
+
+        app.get("health") { req async -> Response in
+            let ok = await DatabaseSetup.isReachable(req.db)
+            let response = Response(status: ok ? .ok : .serviceUnavailable)
+            try? response.content.encode(["status": ok ? "ok" : "base de données injoignable"], as: .json)
+            return response
+        }
+        let document = try OpenAPIDocument.json(for: app.apiOperations)
+        app.get("api", "openapi.json") { _ -> Response in
+            let response = Response(status: .ok, body: .init(data: document))
+            response.headers.contentType = .json
+            return response
+        }
+    }
+}
