@@ -128,7 +128,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ],
-            exclude: ["__Snapshots__"]
+            exclude: ["App/__Snapshots__"]
         ),
         .testTarget(
             name: "pacteTests",

@@ -100,7 +100,7 @@ struct ExecutionRulesTests {
 struct InterventionFundingTests {
     @Test("Sézanne 2.c (25 % / 25 % / 50 %) appliqué à un parcours de 6 000 € ; une part fixe ou sans montant ne s'applique pas à une prestation")
     func sezanneParcours() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         let plan = try PlanFile.decode(try Data(contentsOf: root.appendingPathComponent("examples/sezanne.json")))
         let action = try #require(plan.actions.first { $0.code == "2.c" })
         let parts = try InterventionFunding.split(Money(cents: 6_000_00), regime: .ht, action: action, funders: plan.funders)

@@ -10,7 +10,7 @@ import Testing
 /// shows up here as a readable diff; re-record deliberately with `SNAPSHOT_TESTING_RECORD=all`.
 @Suite("Instantanés HTML des composants de page")
 struct PageSnapshotTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     func sezanne() throws -> PlanEvaluation {
         let data = try Data(contentsOf: Self.root.appendingPathComponent("examples/sezanne.json"))

@@ -35,8 +35,7 @@ enum InvoiceValidator {
             try document.data.write(to: url)
             paths.append(url.path)
         }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/validate-invoice.py").path
+        let script = Repository.root.appendingPathComponent("scripts/validate-invoice.py").path
         let (status, output) = try run([script] + paths)
         guard status == 0 else { throw InvoiceValidatorError(description: "validate-invoice.py exited with \(status):\n\(output)") }
         return output

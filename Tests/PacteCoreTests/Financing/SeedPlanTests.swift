@@ -5,9 +5,7 @@ import Testing
 /// The figures of DOMAIN.md "Figures the seeds give", computed from the example files.
 @Suite(.tags(.golden)) struct SeedPlanTests {
     static func evaluate(_ name: String) throws -> PlanEvaluation {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("examples/\(name).json")
+        let url = Repository.root.appendingPathComponent("examples/\(name).json")
         return try PlanFile.load(contentsOf: url).evaluate()
     }
 
