@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import PacteBench
 import PacteAudit
+import PacteBench
 import PacteCore
 import PacteStore
 import PacteWeb

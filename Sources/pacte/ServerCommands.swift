@@ -1,10 +1,10 @@
 import ArgumentParser
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import PacteCore
 import PacteStore
 import PacteWeb
-import NIOConcurrencyHelpers
 import Vapor
 
 /// Options shared by every command that opens the database.

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-import PacteStore
-import PacteWeb
 import NIOConcurrencyHelpers
 import PacteCore
+import PacteStore
+import PacteWeb
 import Vapor
 
 /// Latencies, throughput and concurrent commitments measured against a running server over HTTP.

@@ -5,9 +5,8 @@ import PacteStore
 import Plot
 import Vapor
 
+/// The forms of an action and of what it holds: cost lines, shares, indicators.
 extension FormPages {
-    // MARK: Actions
-
     static func registerActionForms(_ convention: any RoutesBuilder) {
         convention.get("actions", "nouvelle") { req async throws -> Page in
             let model = try await Access.writableConvention(req)

@@ -3,9 +3,8 @@ import Foundation
 import PacteCore
 import PacteStore
 
+/// What the action sheet shows: its cost lines, shares, indicators and plan evaluation.
 extension PageQueries {
-    // MARK: Action sheet
-
     struct LineRow: Sendable {
         var id: UUID
         var line: CostLine

@@ -4,6 +4,7 @@ import PacteCore
 import PacteStore
 import Vapor
 
+/// The routes of actions and of what they hold (cost lines, shares, indicators), inside a convention.
 extension ConventionRoutes {
     static func registerActions(_ api: APIBuilder) {
         actions.register(api)

@@ -3,9 +3,8 @@ import Foundation
 import PacteCore
 import PacteStore
 
+/// What the convention page shows.
 extension PageQueries {
-    // MARK: Convention
-
     struct PartyRow: Sendable {
         var id: UUID
         var organisationID: UUID

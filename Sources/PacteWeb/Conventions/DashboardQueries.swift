@@ -3,9 +3,8 @@ import Foundation
 import PacteCore
 import PacteStore
 
+/// The dashboard: the conventions a user sees and their next deadlines.
 extension PageQueries {
-    // MARK: Dashboard
-
     struct ConventionSummary: Sendable {
         var id: UUID
         var title: String

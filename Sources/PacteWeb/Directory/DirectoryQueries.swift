@@ -3,9 +3,8 @@ import Foundation
 import PacteCore
 import PacteStore
 
+/// The directory of organisations.
 extension PageQueries {
-    // MARK: Directory
-
     struct DirectoryEntry: Sendable {
         var id: UUID
         var name: String

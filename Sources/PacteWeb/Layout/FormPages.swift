@@ -5,9 +5,8 @@ import PacteStore
 import Plot
 import Vapor
 
+/// What every form page shares: its layout, the organisations a user writes for, the submission.
 extension FormPages {
-    // MARK: Shared
-
     static func organisationsWritable(_ req: Request) async throws -> [(value: String, label: String)] {
         let principal = try req.requirePrincipal()
         let query = OrganisationModel.query(on: req.db).sort(\.$name)
