@@ -42,6 +42,7 @@ public enum PacteMigrations {
             M033CreateCompanyRegister(),
             M034IndexPageQueries(),
             M036IndexTerritoryQueries(),
+            M037AccountLifecycle(),
         ]
     }
 }

@@ -13,6 +13,14 @@ public final class UserModel: Model, @unchecked Sendable {
     @Field(key: "is_platform_admin") public var isPlatformAdmin: Bool
     @Field(key: "is_demo") public var isDemo: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    /// Set when the account was revoked from its last organisation: it can no longer sign in.
+    @OptionalField(key: "disabled_at") public var disabledAt: Date?
+    @OptionalField(key: "last_sign_in_at") public var lastSignInAt: Date?
+    /// Raised to end every session at once (sign out everywhere, password changed, revocation):
+    /// a session remembers the epoch it was opened in.
+    @Field(key: "session_epoch") public var sessionEpoch: Int
+    /// The ProConnect (OpenID Connect) subject once the account is linked.
+    @OptionalField(key: "oidc_subject") public var oidcSubject: String?
 
     @Children(for: \.$user) public var memberships: [MembershipModel]
 
@@ -25,6 +33,7 @@ public final class UserModel: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.isPlatformAdmin = isPlatformAdmin
         self.isDemo = isDemo
+        self.sessionEpoch = 0
     }
 }
 
@@ -85,5 +94,58 @@ public final class LoginAttemptModel: Model, @unchecked Sendable {
         self.address = address
         self.succeeded = succeeded
         self.attemptedAt = attemptedAt
+    }
+}
+
+/// An invitation to join an organisation: a single-use link, valid 7 days; only its SHA-256 is kept.
+public final class InvitationModel: Model, @unchecked Sendable {
+    public static let schema = "invitations"
+    public static let validity: TimeInterval = 7 * 86_400
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "organisation_id") public var organisation: OrganisationModel
+    /// Always lower-cased.
+    @Field(key: "email") public var email: String
+    @Field(key: "role") public var role: MembershipRole
+    @Field(key: "token_hash") public var tokenHash: String
+    @Field(key: "expires_at") public var expiresAt: Date
+    @OptionalField(key: "accepted_at") public var acceptedAt: Date?
+    @OptionalField(key: "invited_by") public var invitedBy: UUID?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, organisationID: UUID, email: String, role: MembershipRole, tokenHash: String, expiresAt: Date, invitedBy: UUID?) {
+        self.id = id
+        self.$organisation.id = organisationID
+        self.email = email.lowercased()
+        self.role = role
+        self.tokenHash = tokenHash
+        self.expiresAt = expiresAt
+        self.invitedBy = invitedBy
+    }
+
+    public func isUsable(at date: Date) -> Bool { acceptedAt == nil && expiresAt > date }
+}
+
+/// A forgotten-password link: single-use, valid one hour; only its SHA-256 is kept.
+public final class PasswordResetModel: Model, @unchecked Sendable {
+    public static let schema = "password_resets"
+    public static let validity: TimeInterval = 3_600
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "user_id") public var user: UserModel
+    @Field(key: "token_hash") public var tokenHash: String
+    @Field(key: "expires_at") public var expiresAt: Date
+    @OptionalField(key: "used_at") public var usedAt: Date?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, userID: UUID, tokenHash: String, expiresAt: Date) {
+        self.id = id
+        self.$user.id = userID
+        self.tokenHash = tokenHash
+        self.expiresAt = expiresAt
     }
 }

@@ -123,7 +123,7 @@ public enum Accounts {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         let address = SignInLimiter.address(of: request)
         try await SignInLimiter.check(email: email, address: address, on: request.db)
-        let user = try await UserModel.query(on: request.db).filter(\.$email == email).first()
+        let user = try await UserModel.query(on: request.db).filter(\.$email == email).filter(\.$disabledAt == nil).first()
         let valid: Bool
         if let user {
             valid = try await request.password.async.verify(password, created: user.passwordHash)
@@ -135,14 +135,30 @@ public enum Accounts {
         return user
     }
 
+    /// Opens a browser session for `user`: in the account's current epoch, with a fresh CSRF token.
+    /// Returns the CSRF token.
+    @discardableResult
+    static func openSession(_ req: Request, _ user: UserModel) async throws -> String {
+        let csrf = TokenHash.newToken(prefix: "")
+        req.session.data["user"] = try user.requireID().uuidString
+        req.session.data["epoch"] = String(user.sessionEpoch)
+        req.session.data["csrf"] = csrf
+        try await recordSignIn(try user.requireID(), on: req.db)
+        return csrf
+    }
+
+    /// The last sign-in is shown to administrators; it is no change to public money, so it is not
+    /// traced (and does not move the database stamp).
+    static func recordSignIn(_ userID: UUID, on db: any Database) async throws {
+        try await UserModel.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: Date()).update()
+    }
+
     static func register(_ api: APIBuilder) {
         api.on(.POST, "auth", "login", summary: "Ouvrir une session (cookie) ; renvoie le jeton CSRF", tag: "Authentification",
                request: LoginIn.example, response: LoginOut.example, authenticated: false) { req in
             let input = try req.content.decode(LoginIn.self)
             let user = try await authenticate(email: input.email, password: input.password, request: req)
-            let csrf = TokenHash.newToken(prefix: "")
-            req.session.data["user"] = try user.requireID().uuidString
-            req.session.data["csrf"] = csrf
+            let csrf = try await openSession(req, user)
             let memberships = try await MembershipModel.query(on: req.db).filter(\.$user.$id == user.requireID()).all()
             return LoginOut(user: try UserOut(user, memberships: memberships), csrfToken: csrf)
         }

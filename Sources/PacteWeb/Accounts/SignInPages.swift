@@ -28,8 +28,7 @@ enum SignInPages {
             guard let email, let password else { return try await form(req, state: state, status: .unprocessableEntity) }
             do {
                 let user = try await Accounts.authenticate(email: email, password: password, request: req)
-                req.session.data["user"] = try user.requireID().uuidString
-                req.session.data["csrf"] = TokenHash.newToken(prefix: "")
+                try await Accounts.openSession(req, user)
                 let response = req.redirect(to: safeReturn(state["retour"]), redirectType: .normal)
                 response.cookies[cookieName] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/connexion", isHTTPOnly: true)
                 return response

@@ -10,6 +10,10 @@ enum APIRoutes {
         app.apiOperations = []
         let api = APIBuilder(app: app, routes: app.routes, prefix: ["api", "v1"])
         Accounts.register(api)
+        Members.register(api)
+        Invitations.register(api)
+        MyAccount.register(api)
+        PasswordReset.register(api)
         DirectoryRoutes.register(api)
         ConventionRoutes.register(api)
         CatalogueRoutes.register(api)

@@ -14,12 +14,17 @@ public struct PacteSettings: Sendable {
     public var bcryptCost: Int
     /// Memory for rendered pages (`PACTE_PAGE_CACHE_MB`, 64 by default in production, 0 = off).
     public var pageCacheMegabytes: Int
+    /// The relay for invitations and password resets (`PACTE_SMTP_URL`); without one, an invitation
+    /// link is shown to the administrator who made it.
+    public var smtp: SMTPConfiguration?
 
-    public init(secureCookies: Bool = false, trustProxy: Bool = false, bcryptCost: Int = 12, pageCacheMegabytes: Int = 0) {
+    public init(secureCookies: Bool = false, trustProxy: Bool = false, bcryptCost: Int = 12, pageCacheMegabytes: Int = 0,
+                smtp: SMTPConfiguration? = nil) {
         self.secureCookies = secureCookies
         self.trustProxy = trustProxy
         self.bcryptCost = bcryptCost
         self.pageCacheMegabytes = pageCacheMegabytes
+        self.smtp = smtp
     }
 
     public static func fromEnvironment() -> PacteSettings {
@@ -28,7 +33,8 @@ public struct PacteSettings: Sendable {
             secureCookies: env["PACTE_PUBLIC_URL"]?.lowercased().hasPrefix("https://") ?? false,
             trustProxy: ["1", "true", "oui"].contains(env["PACTE_TRUST_PROXY"]?.lowercased() ?? ""),
             bcryptCost: Int(env["PACTE_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12,
-            pageCacheMegabytes: Int(env["PACTE_PAGE_CACHE_MB"] ?? "").map { min(max($0, 0), 4_096) } ?? 64)
+            pageCacheMegabytes: Int(env["PACTE_PAGE_CACHE_MB"] ?? "").map { min(max($0, 0), 4_096) } ?? 64,
+            smtp: (try? SMTPConfiguration.fromEnvironment(env)) ?? nil)
     }
 }
 

@@ -40,6 +40,7 @@ enum PageRoutes {
         RegisterPages.register(on: pages)
         DepartementPages.register(on: pages)
         OrganisationForms.register(pages)
+        AccountPages.register(pages: pages, open: pagesWithoutSession)
     }
 }
 

@@ -46,13 +46,7 @@ enum CalendarPages {
         try await CalendarFeedModel.query(on: req.db).filter(\.$user.$id == req.requirePrincipal().userID).count() > 0
     }
 
-    /// `PACTE_PUBLIC_URL` when set (behind a load balancer), else the address the browser used.
-    static func publicBase(_ req: Request) -> String {
-        if let configured = Environment.get("PACTE_PUBLIC_URL"), !configured.isEmpty {
-            return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
-        }
-        return "http://" + (req.headers.first(name: .host) ?? "127.0.0.1:8080")
-    }
+    static func publicBase(_ req: Request) -> String { req.publicBase }
 
     /// Milestones and effective endings of every convention the user sees, and their committees' meetings.
     static func events(for principal: Principal, base: String, on db: any Database) async throws -> [ICalendar.Event] {

@@ -122,6 +122,7 @@ struct Page: AsyncResponseEncodable, Sendable {
                     .div(
                         .class("user-box"),
                         .span(.text(viewer.email)),
+                        .a(.href("/mon-compte"), .text("Mon compte")),
                         .a(.href("/calendrier"), .text("Mon calendrier")),
                         .if(viewer.isAdmin, .a(.href("/parametres"), .text("Paramètres"))),
                         .form(

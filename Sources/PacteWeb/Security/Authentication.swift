@@ -14,13 +14,15 @@ public struct Principal: Sendable {
     public let roles: [UUID: MembershipRole]
     /// Signed in by cookie (CSRF applies) rather than by bearer token.
     public let viaSession: Bool
+    /// The account's session epoch: a session opened in an older epoch is ended.
+    public let sessionEpoch: Int
 
     public var actor: Actor { Actor(userID: userID, name: email) }
     public var organisationIDs: [UUID] { Array(roles.keys) }
     public var canWriteSomewhere: Bool { isPlatformAdmin || roles.values.contains { $0.canWrite } }
 
     func signedIn(viaSession: Bool) -> Principal {
-        Principal(userID: userID, email: email, isPlatformAdmin: isPlatformAdmin, roles: roles, viaSession: viaSession)
+        Principal(userID: userID, email: email, isPlatformAdmin: isPlatformAdmin, roles: roles, viaSession: viaSession, sessionEpoch: sessionEpoch)
     }
 }
 
@@ -61,7 +63,9 @@ public struct PrincipalMiddleware: AsyncMiddleware {
             request.storage[PrincipalKey.self] = principal
         } else if request.hasSession, let text = request.session.data["user"], let id = UUID(uuidString: text) {
             let stamp = memos.enabled ? try await request.databaseStamp() : 0
-            if let principal = try await Self.load(userID: id, viaSession: true, stamp: stamp, memos: memos, on: request.db) {
+            let epoch = Int(request.session.data["epoch"] ?? "0") ?? -1
+            if let principal = try await Self.load(userID: id, viaSession: true, stamp: stamp, memos: memos, on: request.db),
+               principal.sessionEpoch == epoch {
                 request.storage[PrincipalKey.self] = principal
             } else {
                 request.session.destroy()
@@ -102,10 +106,12 @@ public struct PrincipalMiddleware: AsyncMiddleware {
     }
 
     static func load(userID: UUID, viaSession: Bool, on db: any Database) async throws -> Principal? {
-        guard let user = try await UserModel.query(on: db).filter(\.$id == userID).with(\.$memberships).first() else { return nil }
+        guard let user = try await UserModel.query(on: db).filter(\.$id == userID).with(\.$memberships).first(),
+              user.disabledAt == nil else { return nil }
         var roles: [UUID: MembershipRole] = [:]
         for membership in user.memberships { roles[membership.$organisation.id] = membership.role }
-        return Principal(userID: userID, email: user.email, isPlatformAdmin: user.isPlatformAdmin, roles: roles, viaSession: viaSession)
+        return Principal(userID: userID, email: user.email, isPlatformAdmin: user.isPlatformAdmin, roles: roles, viaSession: viaSession,
+                         sessionEpoch: user.sessionEpoch)
     }
 }
 
