@@ -47,7 +47,7 @@ struct ServerTests {
                     "lineID": try #require(try await CostLineModel.query(on: app.db).filter(\.$action.$id == actionID).first()?.id).uuidString,
                     "shareID": UUID().uuidString, "indicatorID": UUID().uuidString, "articleID": UUID().uuidString,
                     "axisID": UUID().uuidString, "partyID": UUID().uuidString, "itemID": UUID().uuidString,
-                    "organisationID": UUID().uuidString, "personID": UUID().uuidString, "commitmentID": UUID().uuidString, "serviceID": UUID().uuidString, "companyID": UUID().uuidString, "interventionID": UUID().uuidString, "committeeID": UUID().uuidString, "orderID": UUID().uuidString, "invoiceID": UUID().uuidString, "deliverableID": UUID().uuidString, "tokenID": UUID().uuidString, "userID": UUID().uuidString, "importID": UUID().uuidString,
+                    "organisationID": UUID().uuidString, "personID": UUID().uuidString, "commitmentID": UUID().uuidString, "serviceID": UUID().uuidString, "companyID": UUID().uuidString, "interventionID": UUID().uuidString, "committeeID": UUID().uuidString, "orderID": UUID().uuidString, "invoiceID": UUID().uuidString, "deliverableID": UUID().uuidString, "tokenID": UUID().uuidString, "userID": UUID().uuidString, "importID": UUID().uuidString, "invitationID": UUID().uuidString,
                     "departementCode": "21",
                 ]
                 let outsider = try await app.token("agent.sezanne.ville@demo.pacte.fr")

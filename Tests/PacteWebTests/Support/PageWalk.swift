@@ -118,6 +118,17 @@ enum PageWalk {
         for name in ["companyID", "serviceID", "organisationID", "importID", "personID", "userID", "tokenID"] where values[name] == nil {
             values[name] = UUID().uuidString
         }
+        // An invitation and a password reset under the same walk token, so that both pages show their form.
+        let token = "jeton-du-parcours-des-pages"
+        if try await InvitationModel.query(on: app.db).filter(\.$tokenHash == TokenHash.of(token)).count() == 0,
+           let organisation = values["organisationID"].flatMap(UUID.init(uuidString:)),
+           let user = try await UserModel.query(on: app.db).sort(\.$email).first() {
+            try await InvitationModel(organisationID: organisation, email: "parcours@exemple.fr", role: .reader, tokenHash: TokenHash.of(token),
+                                      expiresAt: Date().addingTimeInterval(3_600), invitedBy: nil).create(on: app.db)
+            try await PasswordResetModel(userID: try user.requireID(), tokenHash: TokenHash.of(token),
+                                         expiresAt: Date().addingTimeInterval(3_600)).create(on: app.db)
+        }
+        values["token"] = token
         return values
     }
 
