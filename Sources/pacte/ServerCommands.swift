@@ -42,19 +42,7 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Runs `body` with a configured, migrated application, and always shuts it down.
 func withApplication<T>(_ options: DatabaseOptions, migrate: Bool = true, _ body: (Application) async throws -> T) async throws -> T {
-    let app = try await options.application()
-    do {
-        if migrate {
-            try await DatabaseSetup.prepare(app.db)
-            try await app.autoMigrate()
-        }
-        let result = try await body(app)
-        try await app.asyncShutdown()
-        return result
-    } catch {
-        try? await app.asyncShutdown()
-        throw error
-    }
+    try await PacteApp.run(try await options.application(), migrate: migrate, body)
 }
 
 func printDemoAccounts(_ report: DemoData.Report) {

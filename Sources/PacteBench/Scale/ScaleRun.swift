@@ -38,19 +38,8 @@ public struct ScaleRun: Sendable {
     /// Runs `body` with an application on `url` (migrated unless told), and always shuts it down.
     func withApplication<T>(_ url: String, migrate: Bool = true, _ body: (Application) async throws -> T) async throws -> T {
         let app = try await makeApplication(url)
-        do {
-            app.logger.logLevel = .warning
-            if migrate {
-                try await DatabaseSetup.prepare(app.db)
-                try await app.autoMigrate()
-            }
-            let result = try await body(app)
-            try await app.asyncShutdown()
-            return result
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
+        app.logger.logLevel = .warning
+        return try await PacteApp.run(app, migrate: migrate, body)
     }
 
     public func measure(engine: String, url: String, dataset: SyntheticDataset, csv: String, directory: String) async throws -> ScaleResult {

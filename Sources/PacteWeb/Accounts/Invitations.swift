@@ -153,14 +153,12 @@ enum Invitations {
                 user = existing
                 actor = Actor(userID: existing.id, name: existing.email)
                 if existing.disabledAt != nil, let chosenHash {
-                    let before = try AuditTrail.snapshot(AccountAuditView(existing))
-                    existing.disabledAt = nil
-                    existing.passwordHash = chosenHash
-                    existing.sessionEpoch += 1
-                    if let name { existing.displayName = name }
-                    try await existing.update(on: tx)
-                    try await AuditTrail.record(on: tx, actor: actor, action: .update, entityType: "user", entityID: existing.id, conventionID: nil,
-                                                before: before, after: try AuditTrail.snapshot(AccountAuditView(existing)))
+                    try await Members.changeAccount(existing, actor: actor, on: tx) { user in
+                        user.disabledAt = nil
+                        user.passwordHash = chosenHash
+                        user.sessionEpoch += 1
+                        if let name { user.displayName = name }
+                    }
                 }
             } else {
                 guard let chosenHash else { throw Problem.invalid("password", "Choisissez un mot de passe d'au moins 12 caractères.") }

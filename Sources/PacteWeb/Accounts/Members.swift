@@ -106,14 +106,24 @@ enum Members {
 
     /// Ends every session and API token of the account (and disables it if asked), traced.
     static func endAccess(_ user: UserModel, disable: Bool, actor: Actor, on db: any Database) async throws {
-        let before = try AuditTrail.snapshot(AccountAuditView(user))
         let tokens = try await APITokenModel.query(on: db).filter(\.$user.$id == user.requireID()).count()
         try await APITokenModel.query(on: db).filter(\.$user.$id == user.requireID()).delete()
-        user.sessionEpoch += 1
-        if disable { user.disabledAt = Date() }
+        try await changeAccount(user, actor: actor, on: db, tokensRevoked: tokens) { user in
+            user.sessionEpoch += 1
+            if disable { user.disabledAt = Date() }
+        }
+    }
+
+    /// Applies `change` to the account and traces it (before and after, never the password hash);
+    /// nothing is written when nothing changed. Call it inside `Store.write`.
+    static func changeAccount(_ user: UserModel, actor: Actor, on db: any Database, tokensRevoked: Int? = nil,
+                              _ change: (UserModel) -> Void) async throws {
+        let before = try AuditTrail.snapshot(AccountAuditView(user))
+        change(user)
+        guard user.hasChanges else { return }
         try await user.update(on: db)
         try await AuditTrail.record(on: db, actor: actor, action: .update, entityType: "user", entityID: user.id, conventionID: nil,
-                                    before: before, after: try AuditTrail.snapshot(AccountAuditView(user, tokensRevoked: tokens)))
+                                    before: before, after: try AuditTrail.snapshot(AccountAuditView(user, tokensRevoked: tokensRevoked)))
     }
 
     static func register(_ api: APIBuilder) {

@@ -37,12 +37,7 @@ enum MyAccount {
         let user = try await user(req)
         let actor = try req.requirePrincipal().actor
         try await Store.write(on: req.db) { tx in
-            let before = try AuditTrail.snapshot(AccountAuditView(user))
-            guard user.displayName != name else { return }
-            user.displayName = name
-            try await user.update(on: tx)
-            try await AuditTrail.record(on: tx, actor: actor, action: .update, entityType: "user", entityID: user.id, conventionID: nil,
-                                        before: before, after: try AuditTrail.snapshot(AccountAuditView(user)))
+            try await Members.changeAccount(user, actor: actor, on: tx) { $0.displayName = name }
         }
     }
 
@@ -56,12 +51,10 @@ enum MyAccount {
         let hash = try await req.password.async.hash(password)
         try await Store.write(on: req.db) { tx in
             try await first(tx)
-            let before = try AuditTrail.snapshot(AccountAuditView(user))
-            user.passwordHash = hash
-            user.sessionEpoch += 1
-            try await user.update(on: tx)
-            try await AuditTrail.record(on: tx, actor: actor, action: .update, entityType: "user", entityID: user.id, conventionID: nil,
-                                        before: before, after: try AuditTrail.snapshot(AccountAuditView(user)))
+            try await Members.changeAccount(user, actor: actor, on: tx) { user in
+                user.passwordHash = hash
+                user.sessionEpoch += 1
+            }
         }
         if keepSession, req.hasSession, req.session.data["user"] != nil {
             req.session.data["epoch"] = String(user.sessionEpoch)
@@ -93,11 +86,7 @@ enum MyAccount {
         let user = try await user(req)
         let actor = try req.requirePrincipal().actor
         try await Store.write(on: req.db) { tx in
-            let before = try AuditTrail.snapshot(AccountAuditView(user))
-            user.sessionEpoch += 1
-            try await user.update(on: tx)
-            try await AuditTrail.record(on: tx, actor: actor, action: .update, entityType: "user", entityID: user.id, conventionID: nil,
-                                        before: before, after: try AuditTrail.snapshot(AccountAuditView(user)))
+            try await Members.changeAccount(user, actor: actor, on: tx) { $0.sessionEpoch += 1 }
         }
         if req.hasSession { req.session.destroy() }
     }

@@ -48,6 +48,23 @@ extension Application {
 }
 
 public enum PacteApp {
+    /// Runs `body` with a configured application (migrated unless told), and always shuts it down:
+    /// the commands and the benchmarks open applications this way.
+    public static func run<T>(_ app: Application, migrate: Bool = true, _ body: (Application) async throws -> T) async throws -> T {
+        do {
+            if migrate {
+                try await DatabaseSetup.prepare(app.db)
+                try await app.autoMigrate()
+            }
+            let result = try await body(app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
     /// Wires database, sessions, middleware and routes. Migrations are registered, not run.
     public static func configure(_ app: Application, location: DatabaseLocation, settings: PacteSettings) throws {
         app.pacteSettings = settings
