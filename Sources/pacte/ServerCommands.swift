@@ -31,7 +31,7 @@ struct DatabaseOptions: ParsableArguments {
         }
         let app = try await Application.make(environment)
         do {
-            try PacteApp.configure(app, location: try location, settings: .fromEnvironment())
+            try PacteApp.configure(app, location: try location, settings: try .fromEnvironment())
         } catch {
             try? await app.asyncShutdown()
             throw error

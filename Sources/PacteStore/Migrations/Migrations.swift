@@ -43,6 +43,7 @@ public enum PacteMigrations {
             M034IndexPageQueries(),
             M036IndexTerritoryQueries(),
             M037AccountLifecycle(),
+            M038OIDCSignIns(),
         ]
     }
 }

@@ -149,3 +149,31 @@ public final class PasswordResetModel: Model, @unchecked Sendable {
         self.expiresAt = expiresAt
     }
 }
+
+/// A ProConnect sign-in under way: what the browser's return must match (the `state`, whose hash
+/// is kept, with the browser's own cookie) and what the provider's answer is checked against (the
+/// `nonce`, the PKCE verifier). Kept in the database so that any instance can take the return;
+/// used once, valid 10 minutes.
+public final class OIDCSignInModel: Model, @unchecked Sendable {
+    public static let schema = "oidc_sign_ins"
+    public static let validity: TimeInterval = 10 * 60
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "state_hash") public var stateHash: String
+    @Field(key: "nonce") public var nonce: String
+    @Field(key: "code_verifier") public var codeVerifier: String
+    /// The local page to open once signed in.
+    @Field(key: "return_to") public var returnTo: String
+    @Field(key: "expires_at") public var expiresAt: Date
+
+    public init() {}
+
+    public init(id: UUID? = nil, stateHash: String, nonce: String, codeVerifier: String, returnTo: String, expiresAt: Date) {
+        self.id = id
+        self.stateHash = stateHash
+        self.nonce = nonce
+        self.codeVerifier = codeVerifier
+        self.returnTo = returnTo
+        self.expiresAt = expiresAt
+    }
+}

@@ -165,6 +165,7 @@ enum AccountPages {
     }
 
     static let notices = [
+        "organisation": "Organisation créée : invitez maintenant son premier administrateur (rôle « Administrateur de l'organisation »).",
         "role": "Rôle modifié.", "membre-retire": "Membre retiré : ses sessions et ses jetons ont pris fin.",
         "invitation-annulee": "Invitation annulée.", "nom": "Nom enregistré.",
         "mot-de-passe": "Mot de passe changé : vos autres sessions ont pris fin.", "jeton-revoque": "Jeton révoqué.",
@@ -201,6 +202,8 @@ enum AccountPages {
         let members = try await Members.list(orgID, on: req.db)
         let invitations = admin ? try await Invitations.pending(orgID, on: req.db) : []
         let base = "/organisations/\(orgID)/membres"
+        var state = state
+        if created == nil, req.query[String.self, at: "ok"] == "organisation", state["role"] == "agent" { state.set("role", "orgAdmin") }
         let inviteFields = [
             Field(name: "email", label: "Adresse électronique de la personne invitée", control: .email, isRequired: true, autocomplete: "off"),
             Field(name: "role", label: "Rôle", control: .select(roleChoices, placeholder: nil), isRequired: true),
@@ -239,7 +242,9 @@ enum AccountPages {
                                                  : "Invitation créée pour \(invitation.email). Aucun relais de courriel n'est réglé (PACTE_SMTP_URL) : transmettez-lui ce lien, valable 7 jours et une seule fois :")),
                      .unwrap(invitation.link) { .p(.code(.text($0))) })
             },
-            .p(.attribute(named: "role", value: "status"), .text(members.count == 1 ? "1 membre." : "\(members.count) membres.")),
+            .p(.attribute(named: "role", value: "status"), .text(members.isEmpty ? "Aucun membre." : members.count == 1 ? "1 membre." : "\(members.count) membres.")),
+            .if(admin && !members.contains { $0.role == .orgAdmin },
+                .p(.text("Cette organisation n'a pas encore d'administrateur : invitez-en un avec le rôle « Administrateur de l'organisation » pour qu'elle gère elle-même ses membres."))),
             .div(.class("table-wrap"), .table(
                 .caption(.text("Membres de l'organisation")),
                 .thead(.tr(th("Nom"), th("Adresse électronique"), th("Rôle"), th("Dernière connexion"), .if(admin, th("Retrait")))),

@@ -125,7 +125,8 @@ public enum Accounts {
         try await SignInLimiter.check(email: email, address: address, on: request.db)
         let user = try await UserModel.query(on: request.db).filter(\.$email == email).filter(\.$disabledAt == nil).first()
         let valid: Bool
-        if let user {
+        if let user, !user.passwordHash.isEmpty {
+            // An empty hash: an account opened through ProConnect, which has no password yet.
             valid = try await request.password.async.verify(password, created: user.passwordHash)
         } else {
             valid = false

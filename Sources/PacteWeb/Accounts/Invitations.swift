@@ -168,18 +168,23 @@ enum Invitations {
                 try await AuditTrail.record(on: tx, actor: actor, action: .create, entityType: "user", entityID: user.id, conventionID: nil,
                                             before: nil, after: try AuditTrail.snapshot(AccountAuditView(user)))
             }
-            let userID = try user.requireID()
-            if try await MembershipModel.query(on: tx).filter(\.$user.$id == userID).filter(\.$organisation.$id == invitation.$organisation.id).count() == 0 {
-                try await Audited.create(MembershipModel(id: UUID(), userID: userID, organisationID: invitation.$organisation.id, role: invitation.role),
-                                         "membership", conventionID: nil, actor: actor, on: tx)
-            }
-            let before = try AuditTrail.snapshot(InvitationAuditView(invitation))
-            invitation.acceptedAt = Date()
-            try await invitation.update(on: tx)
-            try await AuditTrail.record(on: tx, actor: actor, action: .update, entityType: "invitation", entityID: invitation.id, conventionID: nil,
-                                        before: before, after: try AuditTrail.snapshot(InvitationAuditView(invitation)))
+            try await markAccepted(invitation, by: try user.requireID(), actor: actor, on: tx)
             return user
         }
+    }
+
+    /// Joins the user to the invitation's organisation (unless already a member) and uses the
+    /// invitation up; both traced. Inside the caller's transaction.
+    static func markAccepted(_ invitation: InvitationModel, by userID: UUID, actor: Actor, on tx: any Database) async throws {
+        if try await MembershipModel.query(on: tx).filter(\.$user.$id == userID).filter(\.$organisation.$id == invitation.$organisation.id).count() == 0 {
+            try await Audited.create(MembershipModel(id: UUID(), userID: userID, organisationID: invitation.$organisation.id, role: invitation.role),
+                                     "membership", conventionID: nil, actor: actor, on: tx)
+        }
+        let before = try AuditTrail.snapshot(InvitationAuditView(invitation))
+        invitation.acceptedAt = Date()
+        try await invitation.update(on: tx)
+        try await AuditTrail.record(on: tx, actor: actor, action: .update, entityType: "invitation", entityID: invitation.id, conventionID: nil,
+                                    before: before, after: try AuditTrail.snapshot(InvitationAuditView(invitation)))
     }
 
     static func output(_ m: InvitationModel) throws -> InvitationOut {

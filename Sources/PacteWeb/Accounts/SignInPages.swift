@@ -11,6 +11,7 @@ enum SignInPages {
     static let cookieName = "pacte_connexion"
 
     static func register(on routes: any RoutesBuilder) {
+        ProConnectPages.register(on: routes)
         routes.get("connexion") { req async throws -> Response in
             if req.principal != nil { return req.redirect(to: safeReturn(req.query[String.self, at: "retour"])) }
             return try await form(req, state: FormState(values: ["retour": [req.query[String.self, at: "retour"] ?? "/"]]))
@@ -38,8 +39,10 @@ enum SignInPages {
             }
         }
         routes.post("deconnexion") { req async throws -> Response in
+            // Read before the session ends: a ProConnect session also ends at the provider.
+            let next = await ProConnectPages.signOutLocation(req)
             if req.hasSession { req.session.destroy() }
-            return req.redirect(to: "/connexion?fin=1", redirectType: .normal)
+            return req.redirect(to: next, redirectType: .normal)
         }
     }
 
@@ -63,6 +66,7 @@ enum SignInPages {
             .h1(.text("Connexion à Pacte")),
             .if(ended, .p(.class("notice ok"), .attribute(named: "role", value: "status"), .text("Vous êtes déconnecté."))),
             .unwrap(state.formError) { .div(.class("notice error"), .attribute(named: "role", value: "alert"), .id("erreurs"), .p(.text($0))) },
+            .if(req.application.oidcProvider != nil, ProConnectPages.button(returnTo: safeReturn(state["retour"]))),
             .form(
                 .class("stacked"), .method(.post), .action("/connexion"),
                 .input(.type(.hidden), .name("_csrf"), .value(token)),

@@ -17,24 +17,29 @@ public struct PacteSettings: Sendable {
     /// The relay for invitations and password resets (`PACTE_SMTP_URL`); without one, an invitation
     /// link is shown to the administrator who made it.
     public var smtp: SMTPConfiguration?
+    /// ProConnect sign-in (`PACTE_OIDC_ISSUER`, `PACTE_OIDC_CLIENT_ID`, `PACTE_OIDC_CLIENT_SECRET`).
+    public var oidc: OIDCSettings?
 
     public init(secureCookies: Bool = false, trustProxy: Bool = false, bcryptCost: Int = 12, pageCacheMegabytes: Int = 0,
-                smtp: SMTPConfiguration? = nil) {
+                smtp: SMTPConfiguration? = nil, oidc: OIDCSettings? = nil) {
         self.secureCookies = secureCookies
         self.trustProxy = trustProxy
         self.bcryptCost = bcryptCost
         self.pageCacheMegabytes = pageCacheMegabytes
         self.smtp = smtp
+        self.oidc = oidc
     }
 
-    public static func fromEnvironment() -> PacteSettings {
+    /// Throws, in French, on a setting that is set but unreadable: better than starting without it.
+    public static func fromEnvironment() throws -> PacteSettings {
         let env = ProcessInfo.processInfo.environment
         return PacteSettings(
             secureCookies: env["PACTE_PUBLIC_URL"]?.lowercased().hasPrefix("https://") ?? false,
             trustProxy: ["1", "true", "oui"].contains(env["PACTE_TRUST_PROXY"]?.lowercased() ?? ""),
             bcryptCost: Int(env["PACTE_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12,
             pageCacheMegabytes: Int(env["PACTE_PAGE_CACHE_MB"] ?? "").map { min(max($0, 0), 4_096) } ?? 64,
-            smtp: (try? SMTPConfiguration.fromEnvironment(env)) ?? nil)
+            smtp: try SMTPConfiguration.fromEnvironment(env),
+            oidc: try OIDCSettings.fromEnvironment(env))
     }
 }
 
@@ -71,6 +76,11 @@ public enum PacteApp {
         app.pageCache = PageCache(budget: settings.pageCacheMegabytes << 20)
         try DatabaseSetup.configure(app, location: location)
         app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+        if let oidc = settings.oidc {
+            app.oidcProvider = OIDCProvider(settings: oidc)
+            // A sign-in waits on the provider: never for long.
+            app.http.client.configuration.timeout = .init(connect: .seconds(5), read: .seconds(15))
+        }
 
         // Sessions live in the database so that every instance behind a load balancer shares them.
         app.sessions.use(.fluent)

@@ -38,9 +38,14 @@ enum OrganisationForms {
             var state = try FormState(request: req)
             let input = read(&state, creating: true)
             let name = state["name"]
-            return try await FormPages.submit(req, state: state, redirect: { "/organisations?q=" + urlPart(name) },
-                                              form: { try form(req, $0, organisation: nil) }) {
-                _ = try await DirectoryRoutes.create(req, input)
+            let saved = FormPages.SavedID()
+            let platformAdmin = try req.requirePrincipal().isPlatformAdmin
+            // A platform administrator goes on to invite the new organisation's first administrator.
+            return try await FormPages.submit(req, state: state, redirect: {
+                if platformAdmin, let id = saved.id { return "/organisations/\(id)/membres?ok=organisation" }
+                return "/organisations?q=" + urlPart(name)
+            }, form: { try form(req, $0, organisation: nil) }) {
+                saved.id = try await DirectoryRoutes.create(req, input).requireID()
             }
         }
         pages.get("organisations", ":organisationID", "modifier") { req async throws -> Page in

@@ -6,8 +6,10 @@ public struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        // Signing out of a ProConnect session posts a form that ends at the provider.
+        let formTargets = request.application.pacteSettings.oidc.map { "'self' " + $0.origin } ?? "'self'"
         let headers: [(String, String)] = [
-            ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+            ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action \(formTargets); frame-ancestors 'none'"),
             ("X-Frame-Options", "DENY"),
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "same-origin"),

@@ -286,6 +286,30 @@ struct AccountAdministrationTests {
         }
     }
 
+    @Test("Pages : l'administrateur de la plateforme crée une organisation, puis invite son premier administrateur", arguments: [Engine.sqlite])
+    func newOrganisationAndFirstAdministrator(engine: Engine) async throws {
+        try await withDemo(engine) { app in
+            let admin = try await app.token("admin@demo.pacte.fr")
+            let created = try await app.call(.POST, "/organisations/nouvelle", token: admin,
+                                             form: ["name": "CCI de l'Aube", "kind": "cci", "departementCode": "10"])
+            #expect(created.status == .seeOther, "\(created.body.string)")
+            let location = try #require(created.headers.first(name: .location))
+            #expect(location.hasSuffix("/membres?ok=organisation"))
+            let page = try await app.call(.GET, location, token: admin)
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("invitez maintenant son premier administrateur") && html.contains("pas encore d'administrateur"))
+            // The role offered first is the administrator's.
+            #expect(html.contains(#"<option value="orgAdmin" selected="selected">"#))
+            let organisation = String(location.dropFirst("/organisations/".count).prefix(36))
+            let invited = try await app.call(.POST, "/organisations/\(organisation)/membres/inviter", token: admin,
+                                             form: ["email": "direction@aube.cci.fr", "role": "orgAdmin"])
+            #expect(invited.status == .ok && invited.body.string.contains("direction@aube.cci.fr"))
+            let pending = try await InvitationModel.query(on: app.db).filter(\.$email == "direction@aube.cci.fr").first()
+            #expect(pending?.role == .orgAdmin)
+        }
+    }
+
     /// The plain text of a base64 mail body.
     static func decodedBody(_ data: String) -> String {
         let parts = data.components(separatedBy: "\r\n\r\n")

@@ -92,10 +92,11 @@ func withDemo<T>(_ engine: Engine, _ body: (Application) async throws -> T) asyn
 }
 
 /// A configured application on `location` (no migration), shut down after `body`.
-func withPacte<T>(_ location: DatabaseLocation, _ body: (Application) async throws -> T) async throws -> T {
+func withPacte<T>(_ location: DatabaseLocation, settings: PacteSettings = PacteSettings(bcryptCost: 4),
+                  _ body: (Application) async throws -> T) async throws -> T {
     let app = try await Application.make(.testing)
     do {
-        try PacteApp.configure(app, location: location, settings: PacteSettings(bcryptCost: 4))
+        try PacteApp.configure(app, location: location, settings: settings)
         let result = try await body(app)
         try await app.asyncShutdown()
         return result
