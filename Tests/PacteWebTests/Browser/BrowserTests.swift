@@ -7,9 +7,10 @@ import Testing
 import Vapor
 
 /// Pacte served on a real port of the loopback, for a real browser.
-func withServedPacte<T>(_ engine: Engine, _ body: (String, Application) async throws -> T) async throws -> T {
+func withServedPacte<T>(_ engine: Engine, settings: PacteSettings = PacteSettings(bcryptCost: 4),
+                        _ body: (String, Application) async throws -> T) async throws -> T {
     try await exclusively { try await withFreshDatabase(engine) { fixture in
-        try await withPacte(fixture.location) { app in
+        try await withPacte(fixture.location, settings: settings) { app in
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
             do {
                 let port = try #require(app.http.server.shared.localAddress?.port)

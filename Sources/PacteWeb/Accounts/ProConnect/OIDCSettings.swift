@@ -26,7 +26,7 @@ public struct OIDCSettings: Sendable, Equatable {
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OIDCSettings? {
         guard let issuer = environment["PACTE_OIDC_ISSUER"]?.trimmingCharacters(in: .whitespaces), !issuer.isEmpty else { return nil }
         guard let url = URL(string: issuer), ["https", "http"].contains(url.scheme ?? ""), url.host != nil else {
-            throw OIDCSettingsError("PACTE_OIDC_ISSUER illisible : « \(issuer) » (attendu https://…, par exemple https://auth.agentconnect.gouv.fr/api/v2).")
+            throw OIDCSettingsError("PACTE_OIDC_ISSUER illisible : « \(issuer) » (attendu https://…, par exemple https://proconnect.gouv.fr/api/v2).")
         }
         let missing = ["PACTE_OIDC_CLIENT_ID", "PACTE_OIDC_CLIENT_SECRET"].filter { (environment[$0] ?? "").isEmpty }
         guard missing.isEmpty else {
