@@ -109,12 +109,7 @@ enum AccountPages {
             }
         }
         account.post("jetons", ":tokenID", "revoquer") { req async throws -> Response in
-            let principal = try req.requirePrincipal()
-            let id = try Access.uuid(req, "tokenID", "Jeton")
-            guard let token = try await APITokenModel.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == principal.userID).first() else {
-                throw Problem.notFound("Jeton")
-            }
-            try await token.delete(on: req.db)
+            try await MyAccount.revokeToken(req, id: try Access.uuid(req, "tokenID", "Jeton"))
             return req.redirect(to: "/mon-compte?ok=jeton-revoque#jetons", redirectType: .normal)
         }
         account.post("sessions", "fin") { req async throws -> Response in

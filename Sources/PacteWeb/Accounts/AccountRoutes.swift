@@ -173,10 +173,8 @@ public enum Accounts {
             let days = input.expiresInDays ?? 90
             guard (1...365).contains(days) else { throw Problem.invalid("expiresInDays", "Entre 1 et 365 jours.") }
             let user = try await authenticate(email: input.email, password: input.password, request: req)
-            let token = TokenHash.newToken(prefix: "pacte_")
-            let record = APITokenModel(id: UUID(), userID: try user.requireID(), name: input.name ?? "jeton d'API",
-                                       tokenHash: TokenHash.of(token), expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
-            try await record.create(on: req.db)
+            let (token, record) = try await MyAccount.issueToken(userID: try user.requireID(), name: input.name ?? "jeton d'API", days: days,
+                                                                 actor: Actor(userID: user.id, name: user.email), on: req.db)
             return TokenCreatedOut(token: token, id: record.id!, name: record.name, expiresAt: record.expiresAt)
         }
         api.on(.GET, "auth", "me", summary: "L'utilisateur connecté et ses organisations", tag: "Authentification", response: UserOut.example) { req in
@@ -191,12 +189,7 @@ public enum Accounts {
                 .map { TokenOut(id: try $0.requireID(), name: $0.name, createdAt: $0.createdAt, expiresAt: $0.expiresAt) }
         }
         api.on(.DELETE, "tokens", ":tokenID", summary: "Révoquer un de vos jetons", tag: "Authentification", response: nil, status: .noContent) { req in
-            let principal = try req.requirePrincipal()
-            let id = try Access.uuid(req, "tokenID", "Jeton")
-            guard let token = try await APITokenModel.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == principal.userID).first() else {
-                throw Problem.notFound("Jeton")
-            }
-            try await token.delete(on: req.db)
+            try await MyAccount.revokeToken(req, id: try Access.uuid(req, "tokenID", "Jeton"))
             return HTTPStatus.noContent
         }
 

@@ -76,11 +76,35 @@ enum MyAccount {
         guard !name.isEmpty else { throw Problem.invalid("name", "Donnez un nom au jeton, pour le reconnaître dans la liste.") }
         guard (1...365).contains(days) else { throw Problem.invalid("expiresInDays", "Entre 1 et 365 jours.") }
         let principal = try req.requirePrincipal()
+        return try await issueToken(userID: principal.userID, name: name, days: days, actor: principal.actor, on: req.db)
+    }
+
+    /// A new API token, shown once; only its hash is kept. Traced (never the token nor its hash).
+    static func issueToken(userID: UUID, name: String, days: Int, actor: Actor, on db: any Database) async throws
+        -> (token: String, record: APITokenModel) {
         let token = TokenHash.newToken(prefix: "pacte_")
-        let record = APITokenModel(id: UUID(), userID: principal.userID, name: name, tokenHash: TokenHash.of(token),
+        let record = APITokenModel(id: UUID(), userID: userID, name: name, tokenHash: TokenHash.of(token),
                                    expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
-        try await record.create(on: req.db)
+        try await Store.write(on: db) { tx in
+            try await record.create(on: tx)
+            try await AuditTrail.record(on: tx, actor: actor, action: .create, entityType: "api_token", entityID: record.id, conventionID: nil,
+                                        before: nil, after: try AuditTrail.snapshot(TokenAuditView(record)))
+        }
         return (token, record)
+    }
+
+    /// Revokes one of the signed-in user's tokens; another user's token does not exist (404).
+    static func revokeToken(_ req: Request, id: UUID) async throws {
+        let principal = try req.requirePrincipal()
+        try await Store.write(on: req.db) { tx in
+            guard let token = try await APITokenModel.query(on: tx).filter(\.$id == id).filter(\.$user.$id == principal.userID).first() else {
+                throw Problem.notFound("Jeton")
+            }
+            let before = try AuditTrail.snapshot(TokenAuditView(token))
+            try await token.delete(on: tx)
+            try await AuditTrail.record(on: tx, actor: principal.actor, action: .delete, entityType: "api_token", entityID: token.id,
+                                        conventionID: nil, before: before, after: nil)
+        }
     }
 
     /// Ends every session of the account, this one included, on every instance.
@@ -117,4 +141,12 @@ enum MyAccount {
             return TokenCreatedOut(token: token, id: record.id!, name: record.name, expiresAt: record.expiresAt)
         }
     }
+}
+
+/// What the audit trail keeps of an API token: whose, its name and expiry; never the token nor its hash.
+struct TokenAuditView: Codable, Sendable {
+    var userID: UUID
+    var name: String
+    var expiresAt: Date?
+    init(_ token: APITokenModel) { userID = token.$user.id; name = token.name; expiresAt = token.expiresAt }
 }

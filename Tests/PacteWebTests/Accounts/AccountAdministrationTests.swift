@@ -246,9 +246,30 @@ struct AccountAdministrationTests {
             let created = try await app.call(.POST, "/api/v1/tokens", json: #"{"name": "Tableur", "expiresInDays": 30}"#, headers: session)
             #expect(created.status == .created, "\(created.body.string)")
             let token = try #require((try json(created) as? [String: Any])?["token"] as? String)
+            let tokenID = try #require((try json(created) as? [String: Any])?["id"] as? String)
             #expect(try await app.call(.GET, "/api/v1/conventions", token: token).status == .ok)
             #expect(try await app.call(.POST, "/api/v1/tokens", json: #"{"name": "Trop long", "expiresInDays": 400}"#, headers: session).status
                     == .unprocessableEntity)
+            // Made and revoked, a token is traced by its name and expiry, never by itself nor its hash.
+            let spare = try await app.call(.POST, "/api/v1/tokens", json: #"{"name": "Essai", "expiresInDays": 90}"#, headers: session)
+            let spareID = try #require((try json(spare) as? [String: Any])?["id"] as? String)
+            let spareToken = try #require((try json(spare) as? [String: Any])?["token"] as? String)
+            let beforeRevocation = try await app.auditCount()
+            #expect(try await app.call(.DELETE, "/api/v1/tokens/\(spareID)", headers: session).status == .noContent)
+            #expect(try await app.call(.GET, "/api/v1/conventions", token: spareToken).status == .unauthorized)
+            #expect(try await app.auditCount() == beforeRevocation + 1)
+            let tokenEvents = try await AuditEventModel.query(on: app.db).filter(\.$entityType == "api_token").sort(\.$id).all()
+            #expect(tokenEvents.map(\.action.rawValue) == ["create", "create", "delete"])
+            #expect(tokenEvents.map(\.entityID) == [tokenID, spareID, spareID])
+            #expect(tokenEvents.allSatisfy { $0.actor == Self.agent })
+            #expect(tokenEvents.first?.after?.contains("Tableur") == true)
+            for event in tokenEvents {
+                let recorded = (event.before ?? "") + (event.after ?? "")
+                #expect(!recorded.contains(token) && !recorded.contains(spareToken) && !recorded.contains(TokenHash.of(spareToken)))
+            }
+            // Another user's token does not exist for this one.
+            let admin = try await Self.sessionHeaders(app, email: "admin@demo.pacte.fr")
+            #expect(try await app.call(.DELETE, "/api/v1/tokens/\(tokenID)", headers: admin).status == .notFound)
 
             // The account page lists the token; signing out everywhere ends this session too.
             let page = try await app.call(.GET, "/mon-compte", headers: session)

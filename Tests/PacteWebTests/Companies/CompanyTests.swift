@@ -90,8 +90,8 @@ struct CompanyTests {
 
             let over = #"{"grantedOn":"2025-02-01","amount":"120000","grantor":"Métropole","overrideReason":"aide notifiée à la Commission"}"#
             #expect(try await post("/companies/\(a)/de-minimis-grants", over).status == .forbidden, "an agent may not override")
-            let events = try await app.auditCount()
             let admin = try await app.token("admin@demo.pacte.fr")
+            let events = try await app.auditCount()
             let overridden = try await post("/companies/\(a)/de-minimis-grants", over, token: admin)
             #expect(overridden.status == .created)
             #expect(((try json(overridden) as? [String: Any])?["grant"] as? [String: Any])?["overrideReason"] as? String == "aide notifiée à la Commission")
