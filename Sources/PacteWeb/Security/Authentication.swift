@@ -146,11 +146,14 @@ public struct CSRFMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
-    func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
+}
+
+/// Compares secrets (CSRF tokens, OpenID `state` and `nonce`) in a time that does not depend on
+/// where they first differ.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }
 
 /// Sign-in attempts are counted in the database, per account and per address, so that every

@@ -92,12 +92,6 @@ enum OIDCTokenCheck {
             throw OIDCFailure("ProConnect n'a pas transmis d'adresse électronique : Pacte en a besoin pour retrouver votre compte.")
         }
     }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }
 
 /// A signed token's header, read before its signature is checked to pick the key.

@@ -114,7 +114,7 @@ enum ProConnectPages {
     /// record is deleted as it is read, so that a return works once.
     static func takePending(_ req: Request) async throws -> OIDCSignInModel {
         guard let state = req.query[String.self, at: "state"], !state.isEmpty,
-              let cookie = req.cookies[cookieName]?.string, OIDCTokenCheck.constantTimeEqual(cookie, state) else {
+              let cookie = req.cookies[cookieName]?.string, constantTimeEqual(cookie, state) else {
             throw OIDCFailure("Ce retour de ProConnect ne correspond à aucune connexion commencée dans ce navigateur (ou celle-ci a expiré). Recommencez la connexion.")
         }
         let hash = TokenHash.of(state)
