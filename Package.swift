@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
     ],
     targets: [
         // The pure domain core: Foundation only, no framework, no database.
@@ -36,6 +37,16 @@ let package = Package(
         .target(
             name: "PacteAudit",
             dependencies: ["PacteCore"]
+        ),
+        // Files into text for PacteAudit: PDF (poppler), scans and images (tesseract), DOCX and ODT
+        // (their XML read from the ZIP), plain text; converters run as subprocesses under limits.
+        .target(
+            name: "PacteDocuments",
+            dependencies: [
+                "PacteAudit",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
         // Persistence: Fluent models, numbered migrations, mapping to and from PacteCore values,
         // reference data, demo data, audit chain.
@@ -59,6 +70,7 @@ let package = Package(
             dependencies: [
                 "PacteCore",
                 "PacteAudit",
+                "PacteDocuments",
                 "PacteStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -82,6 +94,7 @@ let package = Package(
             dependencies: [
                 "PacteCore",
                 "PacteAudit",
+                "PacteDocuments",
                 "PacteStore",
                 "PacteWeb",
                 .product(name: "Vapor", package: "vapor"),
@@ -96,6 +109,7 @@ let package = Package(
             dependencies: [
                 "PacteCore",
                 "PacteAudit",
+                "PacteDocuments",
                 "PacteStore",
                 "PacteWeb",
                 "PacteBench",
@@ -115,6 +129,15 @@ let package = Package(
                 "PacteCore",
                 "PacteAudit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "PacteDocumentsTests",
+            dependencies: [
+                "PacteCore",
+                "PacteAudit",
+                "PacteDocuments",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .testTarget(

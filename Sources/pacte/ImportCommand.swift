@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import PacteAudit
 import PacteCore
+import PacteDocuments
 import PacteStore
 
 /// `pacte import FILE --organisation SIREN`: reads a document, prints its audit and the draft it
@@ -13,8 +14,8 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Prépare l'import d'un document : une convention en brouillon, à relire et enregistrer dans l'interface web.",
         discussion: """
-        FICHIER est le texte brut d'une convention, de fiches actions ou d'un extrait de délibération \
-        (comme pour « pacte audit »). La commande imprime les constats de la lecture et le brouillon \
+        FICHIER est une convention, des fiches actions ou un extrait de délibération, en PDF (texte \
+        ou scanné), DOCX, ODT, image ou texte brut (comme pour « pacte audit »). La commande imprime les constats de la lecture et le brouillon \
         proposé, l'enregistre comme import en attente pour l'organisation de ce SIREN et donne \
         l'adresse de la page de relecture (préfixée par PACTE_PUBLIC_URL si la variable est réglée). \
         Aucune convention n'est créée avant que quelqu'un ait relu et enregistré le brouillon sur \
@@ -23,7 +24,7 @@ struct ImportCommand: AsyncParsableCommand {
         """
     )
 
-    @ArgumentParser.Argument(help: "Le fichier texte à importer.")
+    @ArgumentParser.Argument(help: "Le fichier à importer (.pdf, .docx, .odt, .txt, image).")
     var file: String
 
     @ArgumentParser.Option(name: .customLong("organisation"), help: "SIREN de l'organisation qui importe (ses agents relisent le brouillon).")
@@ -41,17 +42,16 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let name = URL(fileURLWithPath: file).lastPathComponent
         let text: String
-        do {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                throw UnreadableDocument(file: name, reason: "fichier introuvable ou illisible.")
-            }
-            text = try DocumentAudit.decode(data, file: name)
-        } catch let error as UnreadableDocument {
+        let document: AuditedDocument
+        do throws(UnreadableDocument) {
+            let (extracted, audited) = try await DocumentReader.audit(try DocumentReader.contents(ofFile: file), file: name)
+            if extracted.format != .text || extracted.ocr { print("\(name) : \(extracted.summary)") }
+            text = extracted.text
+            document = audited
+        } catch {
             printError("Illisible : \(error.description)")
             throw ExitCode(2)
         }
-        let document = DocumentAudit.audit(text: text, file: name)
         let draft = ImportDraft(document: document)
         print(AuditTextReport.render([document], findingsOnly: true))
         print(Self.summary(draft))

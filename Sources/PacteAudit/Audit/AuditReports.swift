@@ -31,6 +31,13 @@ extension DocumentAudit {
     }
 }
 
+extension AuditedDocument {
+    /// « ligne 14 », or « page 2, ligne 14 » when the text has pages.
+    public func place(ofLine line: Int) -> String {
+        pageStarts.isEmpty ? "ligne \(line)" : "page \(page(ofLine: line)), ligne \(line)"
+    }
+}
+
 /// The audit as a French text report.
 public enum AuditTextReport {
     public static func render(_ documents: [AuditedDocument], findingsOnly: Bool = false) -> String {
@@ -53,7 +60,7 @@ public enum AuditTextReport {
             } else {
                 out.append("  Constats :")
                 for finding in document.findings {
-                    let place = finding.line.map { "ligne \($0)" } ?? "—"
+                    let place = finding.line.map { document.place(ofLine: $0) } ?? "—"
                     out.append("    [\(finding.severity.label)] \(place) · \(finding.code) : \(finding.message)")
                 }
             }
@@ -107,12 +114,17 @@ public enum AuditTextReport {
     static func voteLine(_ vote: AuditedVote) -> String {
         func n(_ value: Int?) -> String { value.map(String.init) ?? "?" }
         var text = "  Délibération" + (vote.body.map { " (\($0))" } ?? "") + (vote.sessionDate.map { " du \(FrenchFormat.date($0))" } ?? "") + " : "
-        text += "\(n(vote.inOffice)) en exercice, \(n(vote.present)) présents, \(n(vote.represented)) représentés, \(n(vote.voters)) votants"
-        if let voters = vote.voters, let present = vote.present, voters != present + (vote.represented ?? 0) {
-            text += " (\(present + (vote.represented ?? 0)) selon les présents et représentés)"
+        text += "\(n(vote.inOffice)) en exercice, \(n(vote.present)) présents"
+        if let substitutes = vote.substitutes { text += ", \(substitutes) suppléant\(substitutes > 1 ? "s" : "") votant" }
+        text += ", \(n(vote.represented)) représentés, \(n(vote.voters)) votants"
+        let sitting = vote.present.map { $0 + (vote.substitutes ?? 0) + (vote.represented ?? 0) }
+        if let voters = vote.voters, let sitting, voters != sitting {
+            text += " (\(sitting) selon les présents et représentés)"
         }
         if vote.votesFor != nil {
-            text += " ; pour \(n(vote.votesFor)), contre \(n(vote.against)), abstentions \(n(vote.abstentions))" + (vote.unanimous ? " (unanimité)" : "")
+            text += " ; pour \(n(vote.votesFor)), contre \(n(vote.against)), abstentions \(n(vote.abstentions))"
+            if let notVoting = vote.notVoting { text += ", ne prenant pas part au vote \(notVoting)" }
+            text += vote.unanimous ? " (unanimité)" : ""
         }
         if let adopted = vote.adopted { text += adopted ? " : adoptée" : " : non adoptée" }
         if let regime = vote.regime { text += " — règles : \(regime)" }
@@ -142,9 +154,12 @@ public enum AuditJSONReport {
             "actions": document.actions.map(action),
             "votes": document.votes.map(vote),
             "actesIds": document.actesIds,
+            "pages": document.pageStarts.count + 1,
+            "ocr": document.fromOCR,
             "findings": document.findings.map { finding in
                 ["severity": finding.severity.rawValue, "code": finding.code.rawValue, "message": finding.message,
                  "stated": orNull(finding.stated), "computed": orNull(finding.computed), "line": orNull(finding.line),
+                 "page": orNull(finding.line.map(document.page(ofLine:))),
                  "location": orNull(finding.location)] as [String: Any]
             },
         ]
@@ -171,6 +186,7 @@ public enum AuditJSONReport {
         [
             "body": orNull(vote.body), "sessionDate": orNull(vote.sessionDate?.isoString),
             "inOffice": orNull(vote.inOffice), "present": orNull(vote.present), "represented": orNull(vote.represented),
+            "substitutes": orNull(vote.substitutes), "notVoting": orNull(vote.notVoting), "unanimous": vote.unanimous,
             "voters": orNull(vote.voters), "for": orNull(vote.votesFor), "against": orNull(vote.against),
             "abstentions": orNull(vote.abstentions), "adopted": orNull(vote.adopted), "regime": orNull(vote.regime), "line": vote.line,
             "authoritySiren": orNull(vote.authoritySiren?.description),

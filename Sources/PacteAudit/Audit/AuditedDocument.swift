@@ -10,8 +10,19 @@ public struct AuditedDocument: Sendable, Equatable {
     public var votes: [AuditedVote] = []
     public var actesIds: [String] = []
     public var findings: [Finding] = []
+    /// The first line of each page after the first, when the text came with pages (PDF, scans,
+    /// page breaks of a Word file): findings then say the page too.
+    public var pageStarts: [Int] = []
+    /// The text came from optical character recognition: a count that breaks an identity may be
+    /// a misread digit rather than a mistake of the document.
+    public var fromOCR = false
 
     public init(file: String) { self.file = file }
+
+    /// The page a line is on, 1-based.
+    public func page(ofLine line: Int) -> Int {
+        1 + pageStarts.prefix { $0 <= line }.count
+    }
 
     public var errorCount: Int { findings.filter { $0.severity == .error }.count }
 }
@@ -112,8 +123,13 @@ public struct AuditedVote: Sendable, Equatable {
     public var sessionDate: CivilDate?
     public var inOffice: Int?
     public var present: Int?
+    /// Substitutes sitting with a vote (« suppléants ayant voix délibérative »), counted apart
+    /// from the members present as the register does; they vote as present members.
+    public var substitutes: Int?
     public var represented: Int?
     public var voters: Int?
+    /// Members who did not take part in the vote (« ne prend pas part au vote »).
+    public var notVoting: Int?
     public var votesFor: Int?
     public var against: Int?
     public var abstentions: Int?

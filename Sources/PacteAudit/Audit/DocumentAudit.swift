@@ -5,13 +5,26 @@ import PacteCore
 /// Pure and total: any text gives a result, never a crash; what the reader is unsure of is
 /// reported as `info`, never as an `error`.
 public enum DocumentAudit {
-    public static func audit(text: String, file: String) -> AuditedDocument {
+    /// `fromOCR`: the text was recognised from an image, so a count that breaks an identity is
+    /// reported as a possible misreading rather than as the document's mistake.
+    public static func audit(text: String, file: String, fromOCR: Bool = false) -> AuditedDocument {
         let document = DocumentText(text)
         var state = AuditState(file: file)
+        state.document.pageStarts = document.pageStarts
+        state.document.fromOCR = fromOCR
         SheetReader.read(document, into: &state)
         ProseReader.read(document, into: &state)
         CouncilReader.read(document, into: &state)
         AuditChecks.run(&state)
+        if fromOCR {
+            // A digit misread by character recognition breaks an identity as surely as a wrong
+            // count: the reader cannot tell, so it says both.
+            state.findings = state.findings.map { finding in
+                guard finding.severity == .error else { return finding }
+                return Finding(.warning, finding.code, finding.message + " (texte lu par reconnaissance de caractères : un chiffre mal reconnu peut en être la cause ; vérifiez sur l'original)",
+                               stated: finding.stated, computed: finding.computed, location: finding.location, line: finding.line)
+            }
+        }
         var result = state.document
         result.findings = state.findings.sorted { ($0.line ?? Int.max, $0.severity) < ($1.line ?? Int.max, $1.severity) }
         return result

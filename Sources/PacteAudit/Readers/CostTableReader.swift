@@ -51,6 +51,7 @@ struct CostTableReader {
         rows.contains { line in
             let folded = line.text.folded
             return folded.contains("en exercice") || folded.contains("votants") || folded.contains("nombre de conseillers")
+                || CouncilCounts.mentions(in: line).contains { !$0.field.isResult && $0.field != .quorum }
         }
     }
 

@@ -4,165 +4,216 @@ import PacteCore
 /// named members and proxies) and its vote, then judges them with `DeliberationRules` under the
 /// regime in force on the session's date.
 enum CouncilReader {
+    typealias Field = CouncilCounts.Field
+
+    /// The counts of one agenda item: the attendance in force when it was voted (the header's,
+    /// or what the item restates) and its vote.
     struct Counts {
-        var inOffice: (Int, Int)?
-        var present: (Int, Int)?
-        var represented: (Int, Int)?
-        var voters: (Int, Int)?
+        var values: [Field: (value: Int, line: Int)] = [:]
+        var unanimous: Int?
         var presentNames: ([String], Int)?
         var proxies: ([Attendance], Int)?
-        var votesFor: (Int, Int)?
-        var against: (Int, Int, [String])?
-        var abstentions: (Int, Int, [String])?
-        var unanimous: Int?
+        var against: [String] = []
+        var againstLine: Int?
+        var abstentionNames: [String] = []
+        var abstentionLine: Int?
+        var firstLine: Int?
+
+        subscript(_ field: Field) -> (value: Int, line: Int)? { values[field] }
+        var hasResult: Bool { unanimous != nil || values.keys.contains { $0.isResult } }
+        var isRegister: Bool { values[.inOffice] != nil || values[.voters] != nil }
+    }
+
+    /// What the whole register shares: who sits, when, the first line.
+    struct Session {
         var date: CivilDate?
         var body: String?
         var firstLine: Int?
     }
 
     static func read(_ text: DocumentText, into state: inout AuditState) {
-        var counts = Counts()
-        for line in text.lines where !line.isBlank {
+        var session = Session()
+        var items: [Counts] = []
+        var current = Counts()
+        var previous: DocumentText.Line?
+        func close() {
+            items.append(current)
+            var next = Counts()
+            next.values = current.values.filter { !$0.key.isResult }
+            current = next
+        }
+        for (index, line) in text.lines.enumerated() where !line.isBlank {
+            defer { previous = line }
             let prose = line.prose
             let folded = line.folded
             if folded.contains("registre des deliberations") {
-                counts.firstLine = counts.firstLine ?? line.number
-                if counts.body == nil {
-                    counts.body = [("conseil communautaire", "Conseil communautaire"), ("conseil municipal", "Conseil municipal"),
-                                   ("conseil departemental", "Conseil départemental"), ("conseil regional", "Conseil régional"),
-                                   ("commission permanente", "Commission permanente"), ("bureau", "Bureau")]
+                session.firstLine = session.firstLine ?? line.number
+                if session.body == nil {
+                    session.body = [("conseil communautaire", "Conseil communautaire"), ("conseil municipal", "Conseil municipal"),
+                                    ("conseil departemental", "Conseil départemental"), ("conseil regional", "Conseil régional"),
+                                    ("commission permanente", "Commission permanente"), ("comite syndical", "Comité syndical"),
+                                    ("bureau", "Bureau")]
                         .first { folded.contains($0.0) }?.1
                 }
             }
-            if counts.inOffice == nil, let n = count(after: "en exercice", in: line) { counts.inOffice = (n, line.number) }
-            if counts.present == nil, let n = count(after: "presents", in: line) { counts.present = (n, line.number) }
-            if counts.represented == nil, let n = count(after: "representes", in: line) ?? count(after: "pouvoirs", in: line) { counts.represented = (n, line.number) }
-            if counts.voters == nil, let n = count(after: "votants", in: line) { counts.voters = (n, line.number) }
-            if counts.date == nil, folded.contains("reuni") || folded.contains("l'an ") || folded.contains("seance du") || folded.contains("s'est reuni") {
-                counts.date = FrenchDates.dates(in: prose).first
+            if session.date == nil, folded.contains("reuni") || folded.contains("l'an ") || folded.contains("seance du") || folded.contains("s'est reuni") {
+                session.date = FrenchDates.dates(in: prose).first
             }
-            if counts.presentNames == nil, folded.hasPrefix("etaient presents") || folded.hasPrefix("presents :") || folded.hasPrefix("presents:") {
-                let names = memberNames(afterColonOf: prose)
-                if names.count >= 2 { counts.presentNames = (names, line.number) }
+            var mentions = CouncilCounts.mentions(in: line)
+            if mentions.count < 2, let previous, previous.cells != nil, line.cells != nil {
+                let columns = CouncilCounts.columnMentions(header: previous, values: line)
+                if !columns.isEmpty { mentions = columns }
             }
-            if counts.proxies == nil, folded.contains("donne pouvoir") || folded.hasPrefix("representes :") || folded.hasPrefix("representes:") || folded.hasPrefix("pouvoirs :") {
-                let proxies = proxyList(afterColonOf: prose)
-                if !proxies.isEmpty { counts.proxies = (proxies, line.number) }
+            for mention in mentions {
+                if mention.field.isResult {
+                    if current[mention.field] != nil || current.unanimous != nil { close() }
+                } else if current.hasResult {
+                    close()
+                }
+                current.values[mention.field] = (mention.value, mention.line)
+                current.firstLine = current.firstLine ?? mention.line
             }
-            if let (n, rest) = leadingCount(prose, keyword: ["voix pour", "pour"]) , counts.votesFor == nil, rest.isEmpty || rest.first == "," || rest.first == ":" || rest.first == "." {
-                counts.votesFor = (n, line.number)
+            if current.presentNames == nil, folded.hasPrefix("etaient presents") || folded.hasPrefix("presents :") || folded.hasPrefix("presents:")
+                || folded.hasPrefix("membres presents :") {
+                let names = memberNames(afterColonOf: paragraph(from: index, in: text.lines))
+                if names.count >= 2 { current.presentNames = (names, line.number) }
             }
-            if counts.against == nil, let (n, rest) = leadingCount(prose, keyword: ["voix contre", "contre"]) {
-                counts.against = (n, line.number, memberNames(afterColonOf: rest))
+            if current.proxies == nil, folded.contains("donne pouvoir") || folded.contains("donne procuration") || folded.hasPrefix("representes :") || folded.hasPrefix("representes:")
+                || folded.hasPrefix("pouvoirs :") || folded.hasPrefix("procurations :") || folded.hasPrefix("pouvoir :") {
+                let proxies = proxyList(afterColonOf: paragraph(from: index, in: text.lines))
+                if !proxies.isEmpty { current.proxies = (proxies, line.number) }
             }
-            if counts.abstentions == nil, let (n, rest) = leadingCount(prose, keyword: ["abstentions", "abstention"]) {
-                counts.abstentions = (n, line.number, memberNames(afterColonOf: rest))
+            if let (_, rest) = leadingCount(prose, keyword: ["voix contre", "contre"]) {
+                current.against = memberNames(afterColonOf: rest)
+                current.againstLine = line.number
             }
-            if counts.unanimous == nil, counts.inOffice != nil || counts.voters != nil, folded.contains("a l'unanimite") {
-                counts.unanimous = line.number
+            if let (_, rest) = leadingCount(prose, keyword: ["abstentions", "abstention"]) {
+                current.abstentionNames = memberNames(afterColonOf: rest)
+                current.abstentionLine = line.number
+            }
+            if folded.contains("unanimite") || folded.contains("unanimement"), items.contains(where: \.isRegister) || current.isRegister {
+                if current.hasResult { close() }
+                current.unanimous = line.number
+                current.firstLine = current.firstLine ?? line.number
             }
         }
+        if current.hasResult || !current.values.isEmpty { items.append(current) }
         // Without members in office nor votants, this is not a register.
-        guard counts.inOffice != nil || counts.voters != nil else { return }
-        judge(counts, into: &state)
+        guard items.contains(where: \.isRegister) else { return }
+        // Lists of names are the session's: they go with the first item that has counts.
+        for index in items.indices where index > 0 {
+            if items[index].presentNames == nil { items[index].presentNames = items[0].presentNames }
+            if items[index].proxies == nil { items[index].proxies = items[0].proxies }
+        }
+        for (position, item) in items.enumerated() where item.isRegister || item.hasResult {
+            judge(item, session: session, first: position == 0, into: &state)
+        }
     }
 
-    static func judge(_ counts: Counts, into state: inout AuditState) {
-        let firstLine = counts.firstLine ?? counts.inOffice?.1 ?? counts.voters?.1 ?? 1
-        var vote = AuditedVote(body: counts.body, line: firstLine)
-        vote.inOffice = counts.inOffice?.0
+    static func judge(_ counts: Counts, session: Session, first: Bool, into state: inout AuditState) {
+        let firstLine = (first ? session.firstLine : nil) ?? counts.firstLine ?? 1
+        var vote = AuditedVote(body: session.body, line: firstLine)
+        vote.inOffice = counts[.inOffice]?.value
         vote.presentNames = counts.presentNames?.0 ?? []
         vote.proxies = counts.proxies?.0 ?? []
-        vote.present = counts.present?.0 ?? (vote.presentNames.isEmpty ? nil : vote.presentNames.count)
-        vote.represented = counts.represented?.0 ?? (vote.proxies.isEmpty ? nil : vote.proxies.count)
-        vote.voters = counts.voters?.0
+        vote.present = counts[.present]?.value ?? (vote.presentNames.isEmpty ? nil : vote.presentNames.count)
+        vote.substitutes = counts[.substitutes]?.value
+        vote.represented = counts[.represented]?.value ?? (vote.proxies.isEmpty ? nil : vote.proxies.count)
+        vote.voters = counts[.voters]?.value
+        vote.notVoting = counts[.notVoting]?.value
         // An @CTES identifier carries the date of the decision when the register's own date is unreadable.
         let acts = state.document.actesIds.compactMap { try? ActesId($0) }
         vote.authoritySiren = acts.first?.siren
-        let date = counts.date ?? acts.first?.decisionDate
+        let date = session.date ?? acts.first?.decisionDate
         vote.sessionDate = date
-        let computedVoters = (vote.present ?? 0) + (vote.represented ?? 0)
-        if counts.unanimous != nil, counts.votesFor == nil {
+        // Substitutes sitting for an absent member vote as present members.
+        let sitting = vote.present.map { $0 + (vote.substitutes ?? 0) }
+        let computedVoters = (sitting ?? 0) + (vote.represented ?? 0)
+        if counts.unanimous != nil, counts[.votesFor] == nil {
             vote.unanimous = true
             vote.votesFor = vote.voters ?? computedVoters
             vote.against = 0
             vote.abstentions = 0
         } else {
-            vote.votesFor = counts.votesFor?.0
-            vote.against = counts.against?.0 ?? (counts.votesFor != nil ? 0 : nil)
-            vote.abstentions = counts.abstentions?.0 ?? (counts.votesFor != nil ? 0 : nil)
+            vote.votesFor = counts[.votesFor]?.value
+            vote.against = counts[.against]?.value ?? (counts[.votesFor] != nil ? 0 : nil)
+            vote.abstentions = counts[.abstentions]?.value ?? (counts[.votesFor] != nil ? 0 : nil)
         }
         // Stated counts against the names listed next to them.
-        for (label, entry) in [("contre", counts.against), ("abstentions", counts.abstentions)] {
-            guard let (stated, line, names) = entry, !names.isEmpty, names.count != stated else { continue }
+        for (label, stated, names, line) in [("contre", counts[.against]?.value, counts.against, counts.againstLine),
+                                             ("abstentions", counts[.abstentions]?.value, counts.abstentionNames, counts.abstentionLine)] {
+            guard let stated, !names.isEmpty, names.count != stated else { continue }
             state.findings.append(Finding(.error, .votesMismatch,
                                           "Le registre annonce \(stated) \(label) mais en nomme \(names.count).",
                                           stated: String(stated), computed: String(names.count), location: label, line: line))
         }
-        guard let inOffice = vote.inOffice, let present = vote.present else {
-            state.findings.append(Finding(.info, .incompleteRegister,
-                                          "En-tête de délibération incomplet : le nombre de membres en exercice ou de présents n'a pas été trouvé ; les comptes ne sont pas vérifiés.",
-                                          line: firstLine))
+        guard let inOffice = vote.inOffice, let present = sitting else {
+            if first || vote.inOffice != nil || vote.voters != nil {
+                state.findings.append(Finding(.info, .incompleteRegister,
+                                              "En-tête de délibération incomplet : le nombre de membres en exercice ou de présents n'a pas été trouvé ; les comptes ne sont pas vérifiés.",
+                                              line: firstLine))
+            }
             state.document.votes.append(vote)
             return
         }
         var attendance = vote.presentNames.map { Attendance(member: $0, status: .present) }
         attendance += vote.proxies
         let itemVote = ItemVote(present: present, represented: vote.represented, votants: vote.voters,
-                                votesFor: vote.votesFor ?? 0, votesAgainst: vote.against ?? 0, abstentions: vote.abstentions ?? 0)
+                                votesFor: vote.votesFor ?? 0, votesAgainst: vote.against ?? 0, abstentions: vote.abstentions ?? 0,
+                                notTakingPart: vote.notVoting ?? 0)
         let outcome = DeliberationRules.assess(date: date ?? CivilDate(unchecked: 2000, 1, 1), inOffice: inOffice, attendance: attendance, vote: itemVote)
         vote.regime = date == nil ? nil : outcome.regime.name
         if vote.votesFor != nil { vote.adopted = outcome.verdict == .adopted }
-        // The names listed against the counts stated, each only when both were read.
-        if let (names, line) = counts.presentNames, let stated = counts.present?.0, names.count != stated {
+        // The names listed against the counts stated, each only when both were read, once per register.
+        if first, let (names, line) = counts.presentNames, let stated = counts[.present]?.value, names.count != stated, names.count != present {
             state.findings.append(Finding(.warning, .attendanceMismatch, "La liste nomme \(names.count) présents, le registre en compte \(stated).",
                                           stated: String(stated), computed: String(names.count), line: line))
         }
-        if let (proxies, line) = counts.proxies, let stated = counts.represented?.0, proxies.count != stated {
+        if first, let (proxies, line) = counts.proxies, let stated = counts[.represented]?.value, proxies.count != stated {
             state.findings.append(Finding(.warning, .attendanceMismatch, "La liste nomme \(proxies.count) pouvoirs, le registre compte \(stated) représentés.",
                                           stated: String(stated), computed: String(proxies.count), line: line))
         }
         for finding in outcome.findings where finding.code != .attendanceMismatch {
             // The counts of the vote are only checked when a vote was read.
             if finding.code == .votesMismatch, vote.votesFor == nil { continue }
+            // The proxies a holder carries are the session's: judged once.
+            if finding.code == .proxyLimit, !first { continue }
             var finding = finding
             finding.line = lineFor(finding.code, counts)
             if date == nil, finding.code == .proxyLimit || finding.code == .quorumNotMet {
                 finding = Finding(.info, finding.code, finding.message + " (date de séance non trouvée : jugé selon le droit commun, à vérifier)",
                                   stated: finding.stated, computed: finding.computed, location: finding.location, line: finding.line)
             }
-            state.findings.append(finding)
+            if !state.findings.contains(finding) { state.findings.append(finding) }
         }
         state.document.votes.append(vote)
     }
 
     static func lineFor(_ code: Finding.Code, _ counts: Counts) -> Int? {
         switch code {
-        case .votersMismatch: counts.voters?.1 ?? counts.present?.1
-        case .votesMismatch: counts.votesFor?.1 ?? counts.unanimous
+        case .votersMismatch: counts[.voters]?.line ?? counts[.present]?.line
+        case .votesMismatch: counts[.votesFor]?.line ?? counts.unanimous
         case .proxyLimit: counts.proxies?.1
-        case .quorumNotMet: counts.present?.1
+        case .quorumNotMet: counts[.present]?.line
         case .attendanceMismatch: counts.presentNames?.1 ?? counts.proxies?.1
-        default: counts.inOffice?.1
+        default: counts[.inOffice]?.line
         }
     }
 
-    /// `En exercice : 122`, `Présents\t31`: the keyword, then a number ending its cell. « Présents :
-    /// 001 POTRON Pierre » is a list, not a count.
-    static func count(after keyword: String, in line: DocumentText.Line) -> Int? {
-        if let cells = line.cells {
-            for (index, cell) in cells.enumerated() where cell.folded.trimmingCharacters(in: [" ", ":"]) == keyword {
-                if index + 1 < cells.count, let n = Cells.count(cells[index + 1]) { return n }
-            }
-            return nil
+    /// A list of names as a PDF wraps it: the line and the ones that continue it, up to a blank
+    /// line, a table row or a line that starts another label (« Absents : », « Secrétaire… »).
+    static func paragraph(from index: Int, in lines: [DocumentText.Line]) -> String {
+        var parts = [lines[index].prose]
+        var next = index + 1
+        while next < lines.count, parts.count < 40 {
+            let line = lines[next]
+            guard !line.isBlank, line.cells == nil, line.page == lines[index].page || parts.count < 40 else { break }
+            if let colon = line.prose.firstIndex(of: ":"), line.prose.distance(from: line.prose.startIndex, to: colon) < 45 { break }
+            if !CouncilCounts.mentions(in: line).isEmpty { break }
+            parts.append(line.prose)
+            next += 1
         }
-        let folded = line.folded
-        guard folded.hasPrefix(keyword) else { return nil }
-        let rest = folded.dropFirst(keyword.count).drop { $0 == " " || $0 == ":" }
-        let digits = rest.prefix(while: \.isASCIIDigit)
-        let after = rest.dropFirst(digits.count).trimmingSpaces
-        guard !digits.isEmpty, after.isEmpty || after == "." || after == "," else { return nil }
-        return Int(digits)
+        return parts.joined(separator: " ")
     }
 
     /// « 82 voix POUR, » → 82; « 8 Contre : 008 CARRE Joël, … » → 8 and the rest.

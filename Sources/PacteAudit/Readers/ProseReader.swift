@@ -25,14 +25,16 @@ enum ProseReader {
             if let axis = axis(line), !state.document.axes.contains(where: { $0.code == axis.code }) {
                 state.document.axes.append(axis)
             }
-            for candidate in actesCandidates(prose) where !seenActes.contains(candidate) {
-                seenActes.insert(candidate)
-                do {
-                    let id = try ActesId(candidate)
-                    state.document.actesIds.append(id.description)
-                } catch {
-                    state.findings.append(Finding(.error, .actesIdInvalid, "Identifiant @CTES « \(candidate) » invalide : \(error.message)",
-                                                  stated: candidate, line: line.number))
+            for reading in ActesReader.read(prose) where !seenActes.contains(reading.printed) {
+                seenActes.insert(reading.printed)
+                if let id = reading.id {
+                    if !state.document.actesIds.contains(id.description) { state.document.actesIds.append(id.description) }
+                    if let note = reading.formNote {
+                        state.findings.append(Finding(.warning, .actesIdForm, note, stated: reading.printed, computed: id.description, line: line.number))
+                    }
+                } else if let error = reading.error {
+                    state.findings.append(Finding(.error, .actesIdInvalid, "Identifiant @CTES « \(reading.printed) » invalide : \(error.message)",
+                                                  stated: reading.printed, line: line.number))
                 }
             }
             // Both patterns start on this line: the window of the next lines is only built when it can match.
@@ -131,20 +133,6 @@ enum ProseReader {
         var text = String(title)
         while let last = text.last, last == ":" || last == " " || last == "." { text.removeLast() }
         return AuditedAxis(code: "Axe \(number)", title: text, line: line.number)
-    }
-
-    // MARK: - @CTES
-
-    /// Words shaped like an @CTES identifier: five parts, the second a SIREN, the third a date.
-    static func actesCandidates(_ prose: String) -> [String] {
-        prose.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { word in
-            let token = word.trimmingCharacters(in: [".", ",", ";", ":", "(", ")", "«", "»"])
-            let parts = token.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count >= 4, parts.count <= 6 else { return nil }
-            guard parts[1].count >= 8, parts[1].count <= 10, parts[1].allSatisfy(\.isASCIIDigit) else { return nil }
-            guard parts[2].count >= 7, parts[2].count <= 9, parts[2].allSatisfy(\.isASCIIDigit) else { return nil }
-            return token
-        }
     }
 
     // MARK: - Amounts given twice

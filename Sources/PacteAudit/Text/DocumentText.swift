@@ -7,6 +7,8 @@ public struct DocumentText: Sendable {
     public struct Line: Sendable, Equatable {
         /// 1-based, as an editor shows it.
         public let number: Int
+        /// 1-based: form feeds (as `pdftotext` writes them between pages) turn the page.
+        public let page: Int
         /// The cleaned text, tabs kept.
         public let text: String
         /// The cells, when the line holds tabs: trimmed, empty cells kept so columns stay aligned.
@@ -17,8 +19,9 @@ public struct DocumentText: Sendable {
         /// `prose` in lower case without accents, for keywords.
         let folded: String
 
-        init(number: Int, text: String) {
+        init(number: Int, page: Int = 1, text: String) {
             self.number = number
+            self.page = page
             self.text = text
             cells = text.contains("\t") ? text.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingSpaces } : nil
             isBlank = text.allSatisfy { $0 == " " || $0 == "\t" }
@@ -32,12 +35,23 @@ public struct DocumentText: Sendable {
     public init(_ raw: String) {
         var lines: [Line] = []
         var number = 0
+        var page = 1
         // \r\n and lone \r both end a line; Character treats "\r\n" as one, so split on both.
         for rawLine in raw.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             number += 1
-            lines.append(Line(number: number, text: Self.clean(String(rawLine))))
+            var body = Substring(rawLine)
+            while body.first == "\u{0C}" {
+                page += 1
+                body = body.dropFirst()
+            }
+            lines.append(Line(number: number, page: page, text: Self.clean(body.replacingOccurrences(of: "\u{0C}", with: " "))))
         }
         self.lines = lines
+    }
+
+    /// The first line of each page after the first.
+    public var pageStarts: [Int] {
+        zip(lines, lines.dropFirst()).compactMap { $0.page != $1.page ? $1.number : nil }
     }
 
     /// Removes the formatting leftovers of one line.

@@ -122,7 +122,7 @@ public struct ProblemMiddleware: AsyncMiddleware {
         switch abort.status {
         case .notFound: "Ressource introuvable."
         case .methodNotAllowed: "Méthode non autorisée pour cette adresse."
-        case .payloadTooLarge: "Requête trop volumineuse."
+        case .payloadTooLarge: "Requête trop volumineuse : un document envoyé ne peut dépasser \(DocumentUploads.maximumFileMegabytes) Mo, les autres requêtes 2 Mo. Rien n'a été enregistré."
         case .unsupportedMediaType: "Type de contenu non pris en charge : envoyez du JSON (application/json)."
         case .badRequest: "Requête invalide : \(abort.reason)"
         case .unauthorized: Problem.unauthenticated.detail

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import PacteAudit
 import PacteCore
+import PacteDocuments
 import PacteStore
 import Plot
 import Vapor
@@ -21,7 +22,7 @@ enum ImportPages {
             if options.count == 1 { state.set("organisationID", options[0].value) }
             return try newForm(req, state: state, organisations: options)
         }
-        imports.post("nouveau") { req async throws -> Response in
+        imports.on(.POST, "nouveau", body: .collect(maxSize: ByteCount(value: DocumentUploads.maximumBodyBytes))) { req async throws -> Response in
             try await upload(req)
         }
         imports.get(":importID") { req async throws -> Page in
@@ -97,7 +98,7 @@ enum ImportPages {
         if let file = input.file, !(file.filename.isEmpty && file.data.readableBytes == 0) {
             let name = ImportRoutes.cleanFileName(file.filename) ?? "document.txt"
             do throws(UnreadableDocument) {
-                text = try DocumentAudit.decode(Data(file.data.readableBytesView), file: name)
+                text = try await DocumentReader.read(Data(file.data.readableBytesView), file: name, limits: DocumentUploads.limits).text
                 fileName = name
             } catch {
                 state.errors["file"] = "Fichier illisible : \(error.description)"
@@ -106,7 +107,7 @@ enum ImportPages {
             // As typed: trimming would shift the line numbers the findings cite.
             text = pasted
         } else {
-            state.errors["file"] = "Choisissez un fichier texte ou collez le texte du document."
+            state.errors["file"] = "Choisissez un fichier (PDF, Word, OpenDocument, image ou texte) ou collez le texte du document."
         }
         guard !state.hasErrors, let organisationID, let text else {
             return try await newForm(req, state: state, organisations: options).encodeResponse(for: req)
@@ -119,9 +120,10 @@ enum ImportPages {
         let fields = [
             Field(name: "organisationID", label: "Organisation qui importe", control: .select(organisations, placeholder: "Choisir…"),
                   hint: "Ses agents relisent le brouillon ; elle devient partie (signataire) de la convention.", isRequired: true),
-            Field(name: "file", label: "Fichier texte", control: .file(accept: ".txt,text/plain"),
-                  hint: "Le texte brut d'une convention, de fiches actions ou d'un extrait de délibération : « pdftotext -layout » pour un PDF, "
-                      + "« Enregistrer sous… Texte brut » dans Word (UTF-8 ou Windows-1252)."),
+            Field(name: "file", label: "Fichier", control: .file(accept: DocumentUploads.accept),
+                  hint: "Une convention, des fiches actions ou un extrait de délibération : PDF (avec texte ou scanné), Word (.docx), "
+                      + "OpenDocument (.odt), image d'une page ou texte brut ; \(DocumentUploads.maximumFileMegabytes) Mo au plus. "
+                      + "Un scan est lu par reconnaissance de caractères : vérifiez ses chiffres."),
             Field(name: "text", label: "Ou le texte collé", control: .textarea(rows: 12), hint: "Pris en compte quand aucun fichier n'est choisi."),
             Field(name: "fileName", label: "Nom du document", hint: "Pour un texte collé ; « texte collé » s'il reste vide."),
         ]
