@@ -30,7 +30,7 @@ enum OfficeText {
         parser.delegate = collector
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
-        guard parser.parse() else {
+        guard parser.parse(), parser.parserError == nil, !collector.failed else {
             throw UnreadableDocument(file: file, reason: "le XML du document est invalide (ligne \(parser.lineNumber)) : ouvrez-le et enregistrez-le à nouveau.")
         }
         return collector.finish()
@@ -69,7 +69,8 @@ enum OfficeText {
         var tableDepth = 0
         var row: [String]?
         var cell: [String]?
-        var pendingPageBreak = false
+        var breakBefore = false
+        var breakAfter = false
         var repeatedTail = false
 
         init(vocabulary: Vocabulary) { self.vocabulary = vocabulary }
@@ -123,6 +124,11 @@ enum OfficeText {
             }
         }
 
+        /// Set when the parser reports an error without failing its `parse()` (FoundationXML does).
+        var failed = false
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) { failed = true }
+
         func parser(_ parser: XMLParser, foundCharacters string: String) {
             guard skipDepth == 0 else { return }
             if vocabulary.text.isEmpty || inText { paragraph += string }
@@ -133,24 +139,21 @@ enum OfficeText {
             paragraph = ""
             if cell != nil {
                 if !text.isEmpty { cell?.append(text) }
-            } else {
-                lines.append(text)
-                if pendingPageBreak {
-                    pendingPageBreak = false
-                    lines.append("\u{0C}")
-                }
+                return
             }
+            if breakBefore, lines.last != "\u{0C}" { lines.append("\u{0C}") }
+            // A paragraph that only turns the page is not a line of its own.
+            if !(text.isEmpty && (breakBefore || breakAfter)) { lines.append(text) }
+            if breakAfter { lines.append("\u{0C}") }
+            breakBefore = false
+            breakAfter = false
         }
 
-        /// Word marks where its last rendering turned the page, often inside a paragraph; the
-        /// paragraph stays one line and the page turns after it. Inside a table the row stays whole.
+        /// A page turns here: before the paragraph when nothing of it was written yet (Word marks
+        /// the first run of a new page), after it otherwise. Inside a table the row stays whole
+        /// and the page turns after the paragraph that follows.
         func pageBreak() {
-            pendingPageBreak = true
-            if row == nil, cell == nil, paragraph.trimmingCharacters(in: .whitespaces).isEmpty, lines.last != "\u{0C}" {
-                paragraph = ""
-                pendingPageBreak = false
-                lines.append("\u{0C}")
-            }
+            if row == nil, paragraph.trimmingCharacters(in: .whitespaces).isEmpty { breakBefore = true } else { breakAfter = true }
         }
 
         /// Lines joined as `pdftotext` writes pages: a form feed opens each page after the first.
