@@ -5,10 +5,12 @@ OpenDocument text (odfpy) and a scanned PDF (the text PDF rendered to a 200 dpi 
 pdftoppm, wrapped in a PDF with no text layer). Lines with tabs become table rows, form feeds
 page breaks. Usage: corpus-formats.py OUTPUT_DIR FILE.txt...
 """
+import logging
 import os
 import subprocess
 import sys
 import tempfile
+import warnings
 
 from docx import Document
 from fpdf import FPDF
@@ -116,6 +118,9 @@ def write_scan(text_pdf, path):
 
 
 def main():
+    # Bullets from a private-use area (Word's symbol font) have no glyph in DejaVu: harmless here.
+    logging.getLogger("fpdf").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=".*missing the following glyphs.*")
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for source in sys.argv[2:]:

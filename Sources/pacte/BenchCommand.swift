@@ -59,9 +59,22 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// `pacte bench audit` (`AuditBenchmark`).
-    struct Audit: ParsableCommand {
+    struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Temps de « pacte audit » sur des documents (par défaut les cinq documents sources), comparé à la simple lecture du texte.")
+            abstract: "Temps de « pacte audit » sur des documents (par défaut les cinq documents sources), comparé à la simple lecture du texte.",
+            discussion: """
+            Avec --corpus, mesure plutôt la justesse des lecteurs sur le corpus de documents publics \
+            (Tests/PacteAuditTests/Corpus) : nombres des en-têtes et des votes lus exactement, montants \
+            lus, fausses erreurs, pour le texte et, avec --formats (par défaut .build/corpus-formats, \
+            écrit par scripts/test), pour leurs copies PDF, DOCX, ODT et PDF scanné ; et le temps de \
+            lecture par page de chaque format, rapporté à celui du texte.
+            """)
+
+        @ArgumentParser.Option(help: "Le dossier du corpus (sous-dossiers council et conventions) ; active la mesure de justesse.")
+        var corpus: String?
+
+        @ArgumentParser.Option(help: "Le dossier des copies PDF, DOCX, ODT et scannées du corpus (scripts/corpus-formats.py).")
+        var formats: String = ".build/corpus-formats"
 
         @ArgumentParser.Argument(help: "Les fichiers texte (défaut : examples/documents/*.txt).")
         var files: [String] = []
@@ -73,7 +86,14 @@ struct BenchCommand: AsyncParsableCommand {
             guard (1...100_000).contains(iterations) else { throw ValidationError("--iterations : entre 1 et 100 000.") }
         }
 
-        func run() throws {
+        func run() async throws {
+            if let corpus {
+                let formatsDirectory = FileManager.default.fileExists(atPath: formats) ? URL(fileURLWithPath: formats) : nil
+                let rows = try await AuditCorpusBenchmark.measure(corpus: URL(fileURLWithPath: corpus), formats: formatsDirectory)
+                print(AuditCorpusBenchmark.report(rows, build: Pages.buildKindLabel))
+                if formatsDirectory == nil { print("\nCopies PDF, DOCX, ODT et scannées absentes de \(formats) : lancez scripts/test, ou scripts/corpus-formats.py.") }
+                return
+            }
             var paths = files
             if paths.isEmpty {
                 let directory = "examples/documents"
