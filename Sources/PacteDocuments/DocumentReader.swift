@@ -6,9 +6,7 @@ import PacteAudit
 /// refusal is an `UnreadableDocument` with a French reason, and nothing stays on disk.
 public enum DocumentReader {
     public static func read(_ data: Data, file: String, limits: ExtractionLimits = .standard) async throws(UnreadableDocument) -> ExtractedDocument {
-        if data.count > limits.maximumBytes {
-            throw UnreadableDocument(file: file, reason: "le fichier fait \(megabytes(data.count)), au-delà de la limite de \(megabytes(limits.maximumBytes)) : envoyez les pages utiles seulement, ou le texte.")
-        }
+        if data.count > limits.maximumBytes { throw tooLarge(file, bytes: data.count, limits: limits) }
         if data.isEmpty { throw UnreadableDocument(file: file, reason: "le fichier est vide.") }
         let format = try DocumentFormat.detect(data, file: file)
         switch format {
@@ -36,6 +34,10 @@ public enum DocumentReader {
         }
     }
 
+    static func tooLarge(_ file: String, bytes: Int, limits: ExtractionLimits) -> UnreadableDocument {
+        UnreadableDocument(file: file, reason: "le fichier fait \(megabytes(bytes)), au-delà de la limite de \(megabytes(limits.maximumBytes)) : envoyez les pages utiles seulement, ou le texte.")
+    }
+
     static func megabytes(_ bytes: Int) -> String {
         let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024)
         return tenths % 10 == 0 ? "\(tenths / 10) Mo" : "\(tenths / 10),\(tenths % 10) Mo"
@@ -54,7 +56,7 @@ extension DocumentReader {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maximumBytes {
-            throw UnreadableDocument(file: name, reason: "le fichier fait \(megabytes(size)), au-delà de la limite de \(megabytes(limits.maximumBytes)) : envoyez les pages utiles seulement, ou le texte.")
+            throw tooLarge(name, bytes: size, limits: limits)
         }
         do { return try Data(contentsOf: url) } catch {
             throw UnreadableDocument(file: name, reason: "fichier introuvable ou illisible.")

@@ -12,9 +12,7 @@ enum ScannedText {
         try await Workspace.with(data, file: file, fileExtension: "pdf") { (workspace: Workspace) async throws(UnreadableDocument) -> ExtractedDocument in
             let output = try await Converter.pdftotext.run(["-layout", "-enc", "UTF-8", "-l", String(limits.maximumPages), workspace.input.path, "-"],
                                                            file: file, limits: limits)
-            var pages = String(decoding: output, as: UTF8.self).components(separatedBy: "\u{0C}")
-            // pdftotext ends every page with a form feed: the last piece is empty.
-            if pages.count > 1, pages.last?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { pages.removeLast() }
+            var pages = self.pages(of: String(decoding: output, as: UTF8.self))
             var ocr = false
             for (index, page) in pages.enumerated() where page.filter({ $0.isLetter || $0.isNumber }).count < minimumCharactersPerPage {
                 pages[index] = try await recognise(pdf: workspace, page: index + 1, file: file, limits: limits)
@@ -27,12 +25,18 @@ enum ScannedText {
 
     static func image(_ data: Data, file: String, limits: ExtractionLimits) async throws(UnreadableDocument) -> ExtractedDocument {
         try await Workspace.with(data, file: file, fileExtension: "img") { (workspace: Workspace) async throws(UnreadableDocument) -> ExtractedDocument in
-            let text = try await tesseract(workspace.input, file: file, limits: limits)
             // A multi-page TIFF comes back with a form feed after each page.
-            var pages = text.components(separatedBy: "\u{0C}")
-            if pages.count > 1, pages.last?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { pages.removeLast() }
+            let pages = self.pages(of: try await tesseract(workspace.input, file: file, limits: limits))
             return ExtractedDocument(text: pages.map { LayoutText.tabulate($0) }.joined(separator: "\u{0C}"), format: .image, pages: max(1, pages.count), ocr: true)
         }
+    }
+
+    /// The pages of a converter's output: both tools end every page with a form feed, so the
+    /// last piece is empty.
+    static func pages(of output: String) -> [String] {
+        var pages = output.components(separatedBy: "\u{0C}")
+        if pages.count > 1, pages.last?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { pages.removeLast() }
+        return pages
     }
 
     static func recognise(pdf workspace: Workspace, page: Int, file: String, limits: ExtractionLimits) async throws(UnreadableDocument) -> String {

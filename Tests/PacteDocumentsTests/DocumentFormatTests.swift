@@ -6,7 +6,7 @@ import ZIPFoundation
 
 /// Office files built here, entry by entry, so each test says exactly what the file holds.
 enum OfficeFixture {
-    static func zip(_ entries: [(String, String)], storedFirst: Bool = false) throws -> Data {
+    static func zip(_ entries: [(String, String)]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
         for (path, body) in entries {
             let data = Data(body.utf8)

@@ -27,7 +27,7 @@ enum CouncilCounts {
             ("en exercice", .inOffice), ("afferents", .inOffice), ("afferent", .inOffice),
             ("presents", .present), ("present", .present), ("presentes", .present), ("presents a la seance", .present),
             ("presents ou representes", .presentOrRepresented), ("presents et representes", .presentOrRepresented),
-            ("presents ou representes", .presentOrRepresented), ("presents ou excuses representes", .presentOrRepresented),
+            ("presents ou excuses representes", .presentOrRepresented),
             ("suppleants", .substitutes), ("suppleant", .substitutes), ("suppleants presents", .substitutes),
             ("suppleants ayant voix deliberative", .substitutes), ("suppleants ayant voix deliberante", .substitutes),
             ("suppleant ayant voix deliberative", .substitutes), ("suppleant ayant voix deliberante", .substitutes),

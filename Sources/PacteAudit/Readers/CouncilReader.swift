@@ -24,7 +24,7 @@ enum CouncilReader {
         var isRegister: Bool { values[.inOffice] != nil || values[.voters] != nil }
     }
 
-    /// What the whole register shares: who sits, when, the first line.
+    /// What the whole register shares: its date, its body, the line its heading is on.
     struct Session {
         var date: CivilDate?
         var body: String?
@@ -207,7 +207,7 @@ enum CouncilReader {
         var next = index + 1
         while next < lines.count, parts.count < 40 {
             let line = lines[next]
-            guard !line.isBlank, line.cells == nil, line.page == lines[index].page || parts.count < 40 else { break }
+            guard !line.isBlank, line.cells == nil else { break }
             if let colon = line.prose.firstIndex(of: ":"), line.prose.distance(from: line.prose.startIndex, to: colon) < 45 { break }
             if !CouncilCounts.mentions(in: line).isEmpty { break }
             parts.append(line.prose)

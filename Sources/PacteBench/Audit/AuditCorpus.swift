@@ -35,8 +35,9 @@ public enum AuditCorpus {
         public var sourceIsWrong: String?
     }
 
+    /// A cost line, a total or a share; a share may give only its rate.
     public struct ExpectedAmount: Decodable, Sendable {
-        public var amount: String
+        public var amount: String?
     }
 
     public struct ExpectedConvention: Decodable, Sendable {
@@ -142,9 +143,9 @@ public enum AuditCorpus {
             read += audited.findings.compactMap { $0.stated.flatMap { try? AmountParser.parse($0).amount } }
             let wanted = (convention.costLines ?? []) + (convention.statedTotals ?? []) + (convention.shares ?? [])
             var pool = read
-            for amount in wanted {
+            for case let amount? in wanted.map(\.amount) {
                 score.amountsExpected += 1
-                guard let value = try? AmountParser.parse(amount.amount.replacingOccurrences(of: ".", with: ",")).amount else { continue }
+                guard let value = try? AmountParser.parse(amount.replacingOccurrences(of: ".", with: ",")).amount else { continue }
                 if let index = pool.firstIndex(of: value) {
                     pool.remove(at: index)
                     score.amountsExact += 1
@@ -184,9 +185,32 @@ public enum AuditCorpusBenchmark {
         public var format: String
         public var documents = 0
         public var pages = 0
-        public var seconds = 0.0
+        public var elapsed = Duration.zero
         public var score = AuditCorpus.Score()
         public var unreadable: [String] = []
+
+        /// Reads and audits one copy of a corpus document, timing the reading and the audit.
+        mutating func add(_ document: AuditCorpus.Document, file: URL) async {
+            guard let data = try? Data(contentsOf: file) else { return }
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                let (extracted, audited) = try await DocumentReader.audit(data, file: file.lastPathComponent)
+                elapsed += clock.now - start
+                pages += extracted.pages
+                documents += 1
+                score = score + AuditCorpus.score(document, audited)
+            } catch {
+                unreadable.append("\(file.lastPathComponent) : \(error)")
+            }
+        }
+
+        /// The time per page in nanoseconds, integer.
+        var nanosecondsPerPage: Int64? {
+            guard pages > 0 else { return nil }
+            let (seconds, attoseconds) = elapsed.components
+            return (seconds * 1_000_000_000 + attoseconds / 1_000_000_000) / Int64(pages)
+        }
     }
 
     /// The formats tried besides the text: the file suffix `scripts/corpus-formats.py` writes.
@@ -194,36 +218,15 @@ public enum AuditCorpusBenchmark {
 
     public static func measure(corpus: URL, formats directory: URL?) async throws -> [Row] {
         let documents = try AuditCorpus.load(corpus)
-        var rows: [Row] = []
         var text = Row(format: "texte")
-        for document in documents {
-            let data = try Data(contentsOf: document.textFile)
-            let start = DispatchTime.now().uptimeNanoseconds
-            let extracted = try await PacteDocumentsBridge.read(data, file: document.textFile.lastPathComponent)
-            text.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            text.documents += 1
-            text.pages += extracted.pages
-            text.score = text.score + AuditCorpus.score(document, extracted.audited)
-        }
-        rows.append(text)
+        for document in documents { await text.add(document, file: document.textFile) }
+        var rows = [text]
         guard let directory else { return rows }
         for (suffix, label) in formats {
             var row = Row(format: label)
             for document in documents {
-                let stem = document.textFile.deletingPathExtension().lastPathComponent
                 // « .pdf » must not pick the scanned copy, which ends in « .scan.pdf ».
-                let file = directory.appendingPathComponent(stem + suffix)
-                guard let data = try? Data(contentsOf: file) else { continue }
-                let start = DispatchTime.now().uptimeNanoseconds
-                do {
-                    let extracted = try await PacteDocumentsBridge.read(data, file: file.lastPathComponent)
-                    row.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                    row.pages += extracted.pages
-                    row.documents += 1
-                    row.score = row.score + AuditCorpus.score(document, extracted.audited)
-                } catch {
-                    row.unreadable.append("\(file.lastPathComponent) : \(error)")
-                }
+                await row.add(document, file: directory.appendingPathComponent(document.textFile.deletingPathExtension().lastPathComponent + suffix))
             }
             if row.documents > 0 || !row.unreadable.isEmpty { rows.append(row) }
         }
@@ -237,15 +240,14 @@ public enum AuditCorpusBenchmark {
             return "\(tenths / 10),\(tenths % 10) % (\(exact)/\(expected))"
         }
         func milliseconds(_ row: Row) -> String {
-            guard row.pages > 0 else { return "—" }
-            let value = Int((row.seconds * 1000 / Double(row.pages)).rounded())
-            return "\(value) ms"
+            guard let perPage = row.nanosecondsPerPage else { return "—" }
+            return "\((perPage + 500_000) / 1_000_000) ms"
         }
-        let reference = rows.first.map { $0.pages > 0 ? $0.seconds / Double($0.pages) : 0 } ?? 0
+        let reference = rows.first?.nanosecondsPerPage ?? 0
         var out = ["Pacte — justesse des lecteurs sur le corpus (\(rows.first?.documents ?? 0) documents), compilation \(build)", ""]
         out.append("format              | docs | pages | en-têtes exacts     | votes exacts        | montants exacts     | fausses erreurs | temps par page (× texte)")
         for row in rows {
-            let ratio = reference > 0 && row.pages > 0 ? " (× \(Int((row.seconds / Double(row.pages) / reference).rounded())))" : ""
+            let ratio = row.nanosecondsPerPage.map { reference > 0 ? " (× \(($0 + reference / 2) / reference))" : "" } ?? ""
             out.append([row.format.padding(toLength: 19, withPad: " ", startingAt: 0), String(row.documents).padding(toLength: 4, withPad: " ", startingAt: 0),
                         String(row.pages).padding(toLength: 5, withPad: " ", startingAt: 0),
                         percent(row.score.headerExact, row.score.headerExpected).padding(toLength: 19, withPad: " ", startingAt: 0),
@@ -262,18 +264,5 @@ public enum AuditCorpusBenchmark {
             out += row.unreadable.map { "  illisible — \($0)" }
         }
         return out.joined(separator: "\n")
-    }
-}
-
-/// The reading and the audit in one call, for the benchmark.
-enum PacteDocumentsBridge {
-    struct Read {
-        var pages: Int
-        var audited: AuditedDocument
-    }
-
-    static func read(_ data: Data, file: String) async throws -> Read {
-        let (extracted, audited) = try await DocumentReader.audit(data, file: file)
-        return Read(pages: extracted.pages, audited: audited)
     }
 }
