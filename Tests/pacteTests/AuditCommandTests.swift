@@ -21,7 +21,7 @@ import Testing
         try Data([0x25, 0x50, 0x44, 0x46, 0x2D, 0x00, 0xFF]).write(to: binary)
         defer { try? FileManager.default.removeItem(at: binary) }
         let unreadable = try PlanCommandTests.run(["audit", binary.path, try Self.seed("002")])
-        #expect(unreadable.status == 2 && unreadable.error.contains("pas un fichier texte"), "\(unreadable.error)")
+        #expect(unreadable.status == 2 && unreadable.error.contains("le PDF est endommagé ou incomplet"), "\(unreadable.error)")
         #expect(try PlanCommandTests.run(["audit", "/nonexistent/file.txt"]).status == 2)
     }
 

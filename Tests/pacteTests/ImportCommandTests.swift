@@ -30,6 +30,6 @@ import Testing
         let binary = folder.appendingPathComponent("convention.pdf")
         try Data([0x25, 0x50, 0x44, 0x46, 0x2D, 0x00, 0xFF]).write(to: binary)
         let unreadable = try PlanCommandTests.run(["import", binary.path, "--organisation", "242100410", "--database-url", database])
-        #expect(unreadable.status == 2 && unreadable.error.contains("pas un fichier texte"), "\(unreadable.error)")
+        #expect(unreadable.status == 2 && unreadable.error.contains("le PDF est endommagé ou incomplet"), "\(unreadable.error)")
     }
 }
