@@ -129,7 +129,8 @@ let package = Package(
                 "PacteCore",
                 "PacteAudit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            exclude: ["Corpus"]
         ),
         .testTarget(
             name: "PacteDocumentsTests",
@@ -137,6 +138,7 @@ let package = Package(
                 "PacteCore",
                 "PacteAudit",
                 "PacteDocuments",
+                "PacteBench",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -33,12 +33,15 @@ enum CouncilCounts {
             ("suppleant ayant voix deliberative", .substitutes), ("suppleant ayant voix deliberante", .substitutes),
             ("representes", .represented), ("represente", .represented), ("pouvoirs", .represented), ("pouvoir", .represented),
             ("procurations", .represented), ("procuration", .represented), ("absents representes", .represented),
+            // PDF text layers that drop the « ti » ligature print « Procuraons ».
+            ("procuraons", .represented), ("procuraon", .represented),
             ("absents ayant donne procuration", .represented), ("absents ayant donne pouvoir", .represented),
             ("ayant donne procuration", .represented), ("ayant donne pouvoir", .represented), ("absents avec pouvoir", .represented),
             ("absents excuses ayant donne pouvoir", .represented), ("absents excuses ayant donne procuration", .represented),
             ("absents", .absent), ("absent", .absent), ("excuses", .absent), ("absents excuses", .absent),
             ("absents non representes", .absent), ("non representes", .absent), ("absents non excuses", .absent),
             ("votants", .voters), ("votant", .voters), ("nombre de votants", .voters), ("total votants", .voters), ("total des votants", .voters),
+            ("ayant pris part a la deliberation", .voters), ("ayant pris part au vote", .voters),
             ("suffrages exprimes", .expressed), ("exprimes", .expressed),
             ("quorum", .quorum),
             ("pour", .votesFor), ("voix pour", .votesFor), ("votes pour", .votesFor),
@@ -61,7 +64,7 @@ enum CouncilCounts {
     static let fillers: Set<String> = [
         "au", "aux", "conseil", "municipal", "communautaire", "syndical", "departemental", "regional", "comite", "bureau",
         "de", "du", "des", "la", "le", "les", "l'", "en", "a", "seance", "lors", "membres", "membre", "conseillers", "conseiller",
-        "elus", "titulaires", "titulaire", "nombre", "total", "nb", "nbre", "voix", "votes", "vote", "personnes", "sont", "est", "soit",
+        "elus", "titulaires", "titulaire", "tulaires", "municipaux", "communautaires", "delegues", "nombre", "total", "nb", "nbre", "voix", "votes", "vote", "personnes", "sont", "est", "soit",
     ]
 
     static func isFiller(_ word: String) -> Bool { fillers.contains(word) }
@@ -125,8 +128,9 @@ enum CouncilCounts {
     }
 
     /// Every count stated on one line.
-    static func mentions(in line: DocumentText.Line) -> [Mention] {
-        let tokens = tokens(of: line.folded)
+    /// `voteContext`: the line continues a vote (a wrapped « … 3 abstentions (…) et 2 contre »).
+    static func mentions(in line: DocumentText.Line, voteContext: Bool = false) -> [Mention] {
+        let tokens = tokens(of: withoutBreakdowns(line.folded))
         guard tokens.contains(where: { $0.kind == .word }) else { return [] }
         var found: [(Field, Int, Int)] = []  // field, token index of the label, its length
         var index = 0
@@ -140,7 +144,8 @@ enum CouncilCounts {
         }
         guard !found.isEmpty else { return [] }
         let labelStarts = Set(found.map(\.1))
-        let voteLine = Set(found.filter { $0.0.isResult }.map { $0.0 }).count >= 2 || line.folded.contains("vote") || line.folded.contains("scrutin")
+        let voteLine = voteContext || Set(found.filter { $0.0.isResult }.map { $0.0 }).count >= 2 || line.folded.contains("vote") || line.folded.contains("scrutin")
+            || line.folded.contains("majorite")
         var mentions: [Mention] = []
         var used = Set<Int>()
         for (position, (field, start, length)) in found.enumerated() {
@@ -156,9 +161,72 @@ enum CouncilCounts {
                 if field.needsVoteContext, !voteLine, !(at == 0 || tokens[at - 1].text == "," || tokens[at - 1].text == ";" || hasVoixBetween(at, start, tokens)) { continue }
                 used.insert(at)
                 mentions.append(Mention(field: field, value: value, line: line.number))
+                continue
+            }
+            // « Le Maire ne prend pas part au vote »: one member, named rather than counted.
+            if field == .notVoting, ["ne prend", "n'a pas", "ne participe "].contains(where: { tokens[start...].map(\.text).joined(separator: " ").hasPrefix($0) }) {
+                mentions.append(Mention(field: field, value: 1, line: line.number))
             }
         }
+        if mentions.isEmpty, found.count >= 2 { return runMentions(in: tokens, line: line.number) }
         return mentions
+    }
+
+    /// A table the text layer flattened into its labels, then its values: « En exercice : Ayant
+    /// pris part à la délibération : Date de la convocation : 42 34 14/02/2019 ». The values are
+    /// paired with the labels from the right, as a heading without a value may open the run.
+    static func runMentions(in tokens: [Token], line: Int) -> [Mention] {
+        guard let first = tokens.indices.first(where: { $0 > 0 && tokens[$0].kind == .number && tokens[$0 - 1].text == ":" }) else { return [] }
+        var segments: [[Token]] = [[]]
+        for token in tokens[..<(first - 1)] {
+            if token.text == ":" { segments.append([]) } else { segments[segments.count - 1].append(token) }
+        }
+        segments = Array(segments.reversed().prefix { $0.contains { $0.kind == .word } && $0.allSatisfy { $0.kind != .number } }.reversed())
+        var index = first
+        var values: [Int?] = []
+        while index < tokens.count, tokens[index].kind == .number {
+            let isDate = index + 2 < tokens.count && tokens[index + 1].text == "/" && tokens[index + 2].kind == .number
+            if isDate {
+                values.append(nil)
+                index += 3
+                while index + 1 < tokens.count, tokens[index].text == "/", tokens[index + 1].kind == .number { index += 2 }
+            } else {
+                guard tokens[index].text.count <= 4 else { break }
+                values.append(Int(tokens[index].text))
+                index += 1
+            }
+        }
+        guard values.count >= 2, values.count <= segments.count else { return [] }
+        var mentions: [Mention] = []
+        for (segment, value) in zip(segments.suffix(values.count), values) {
+            guard let value, let field = (0..<segment.count).lazy.compactMap({ label(at: $0, in: segment)?.field }).first else { continue }
+            mentions.append(Mention(field: field, value: value, line: line))
+        }
+        return mentions.count >= 2 ? mentions : []
+    }
+
+    /// « 10 pour (8 + 2 procurations) »: the breakdown in brackets restates the count it follows
+    /// and would be read as counts of its own.
+    static func withoutBreakdowns(_ folded: String) -> String {
+        guard folded.contains("(") else { return folded }
+        var out = ""
+        var group: String?
+        for c in folded {
+            if c == "(" {
+                if let open = group { out += open }
+                group = "("
+            } else if c == ")", let open = group {
+                if !open.contains("+") { out += open + ")" } else { out += " " }
+                group = nil
+            } else if group != nil {
+                group!.append(c)
+            } else {
+                out.append(c)
+            }
+        }
+        // A bracket the excerpt cuts open still holds a breakdown.
+        if let open = group, !open.contains("+") { out += open }
+        return out
     }
 
     static func hasVoixBetween(_ from: Int, _ to: Int, _ tokens: [Token]) -> Bool {
@@ -183,8 +251,8 @@ enum CouncilCounts {
                 guard fillers < 4, isFiller(token.text) else { return nil }
                 fillers += 1
             case .number:
-                guard token.text.count <= 4, let value = Int(token.text) else { return nil }
-                guard endsCount(after: index, in: tokens, labelStarts: labelStarts) else { return nil }
+                guard token.text.count <= 3, let value = Int(token.text) else { return nil }
+                guard endsCount(after: index, value: value, in: tokens, labelStarts: labelStarts) else { return nil }
                 return (value, index, separated)
             }
             index += 1
@@ -200,7 +268,7 @@ enum CouncilCounts {
             let token = tokens[index]
             switch token.kind {
             case .number:
-                guard token.text.count <= 4, let value = Int(token.text) else { return nil }
+                guard token.text.count <= 3, let value = Int(token.text) else { return nil }
                 // « 2020-114 présents » or « 12/05 présents » are not counts.
                 if index > 0, tokens[index - 1].kind == .mark, ["-", "/", ".", ","].contains(tokens[index - 1].text),
                    index > 1, tokens[index - 2].kind == .number { return nil }
@@ -218,20 +286,42 @@ enum CouncilCounts {
 
     /// What may follow a count: the end, a sign that closes it, another label, or a word of the
     /// count itself (« 36 membres »). A name (« 001 POTRON Pierre ») or a time means it was not.
-    static func endsCount(after index: Int, in tokens: [Token], labelStarts: Set<Int>) -> Bool {
+    static func endsCount(after index: Int, value: Int, in tokens: [Token], labelStarts: Set<Int>) -> Bool {
         let next = index + 1
         guard next < tokens.count else { return true }
         let token = tokens[next]
         switch token.kind {
         case .number: return false
         case .mark:
+            if token.text == "/", isOutOf(value, at: next + 1, in: tokens) { return true }
             if [":", "h", "/", "-"].contains(token.text), next + 1 < tokens.count, tokens[next + 1].kind == .number { return false }
             return true
         case .word:
             if labelStarts.contains(next) { return true }
             if token.text == "h", next + 1 < tokens.count, tokens[next + 1].kind == .number { return false }
-            return isFiller(token.text) || ["dont", "et", "ou", "sur", "voix", "presents", "votants", "membres"].contains(token.text)
+            if isFiller(token.text) || ["dont", "et", "ou", "sur", "voix", "presents", "votants", "membres", "excuse", "excuses", "absent", "absents", "date", "secretaire"].contains(token.text) { return true }
+            return startsLabel(at: next, in: tokens)
         }
+    }
+
+    /// « en exercice : 15/15 »: a count out of a total, not a date (« 14/02/2019 »).
+    static func isOutOf(_ value: Int, at index: Int, in tokens: [Token]) -> Bool {
+        guard index < tokens.count, tokens[index].kind == .number, tokens[index].text.count <= 3, let total = Int(tokens[index].text), total >= value else { return false }
+        return !(index + 1 < tokens.count && tokens[index + 1].text == "/")
+    }
+
+    /// « Procuration : 1 Date de convocation : … », « en exercice : 77 OBJET : … »: the words
+    /// after the count are the label of another field, so the count ended.
+    static func startsLabel(at index: Int, in tokens: [Token]) -> Bool {
+        var end = index
+        while end < tokens.count, end - index < 8 {
+            switch tokens[end].kind {
+            case .word: end += 1
+            case .mark: return tokens[end].text == ":" && end > index
+            case .number: return false
+            }
+        }
+        return false
     }
 
     /// A table whose header row names the counts and whose next row gives them, column by column.

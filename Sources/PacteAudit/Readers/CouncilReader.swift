@@ -21,7 +21,13 @@ enum CouncilReader {
 
         subscript(_ field: Field) -> (value: Int, line: Int)? { values[field] }
         var hasResult: Bool { unanimous != nil || values.keys.contains { $0.isResult } }
-        var isRegister: Bool { values[.inOffice] != nil || values[.voters] != nil }
+        /// Members in office or votants make a register; so do present members with their proxies
+        /// (« Présents : 8 — Pouvoirs : 1 »).
+        var isRegister: Bool {
+            values[.inOffice] != nil || values[.voters] != nil || (values[.present] != nil && (values[.represented] != nil || proxies != nil))
+                // « Pour : 26 - Contre : 0 - Abstention : 0 » under a list of names, with no count.
+                || (values[.votesFor] != nil && values[.against] != nil && values[.abstentions] != nil)
+        }
     }
 
     /// What the whole register shares: its date, its body, the line its heading is on.
@@ -36,6 +42,7 @@ enum CouncilReader {
         var items: [Counts] = []
         var current = Counts()
         var previous: DocumentText.Line?
+        var previousHadResult = false
         func close() {
             items.append(current)
             var next = Counts()
@@ -59,11 +66,14 @@ enum CouncilReader {
             if session.date == nil, folded.contains("reuni") || folded.contains("l'an ") || folded.contains("seance du") || folded.contains("s'est reuni") {
                 session.date = FrenchDates.dates(in: prose).first
             }
-            var mentions = CouncilCounts.mentions(in: line)
+            var mentions = CouncilCounts.mentions(in: line, voteContext: previousHadResult)
             if mentions.count < 2, let previous, previous.cells != nil, line.cells != nil {
                 let columns = CouncilCounts.columnMentions(header: previous, values: line)
                 if !columns.isEmpty { mentions = columns }
             }
+            if mentions.isEmpty, let run = wrappedRun(from: index, in: text.lines) { mentions = run }
+            if mentions.isEmpty, let run = stackedColumns(from: index, in: text.lines) { mentions = run }
+            previousHadResult = mentions.contains { $0.field.isResult }
             for mention in mentions {
                 if mention.field.isResult {
                     if current[mention.field] != nil || current.unanimous != nil { close() }
@@ -73,15 +83,20 @@ enum CouncilReader {
                 current.values[mention.field] = (mention.value, mention.line)
                 current.firstLine = current.firstLine ?? mention.line
             }
-            if current.presentNames == nil, folded.hasPrefix("etaient presents") || folded.hasPrefix("presents :") || folded.hasPrefix("presents:")
-                || folded.hasPrefix("membres presents :") {
-                let names = memberNames(afterColonOf: paragraph(from: index, in: text.lines))
+            if current.presentNames == nil, let start = listStart(of: presentListLabels, in: folded) {
+                let names = memberNames(afterColonOf: String(paragraph(from: index, in: text.lines).dropFirst(start)))
                 if names.count >= 2 { current.presentNames = (names, line.number) }
             }
-            if current.proxies == nil, folded.contains("donne pouvoir") || folded.contains("donne procuration") || folded.hasPrefix("representes :") || folded.hasPrefix("representes:")
-                || folded.hasPrefix("pouvoirs :") || folded.hasPrefix("procurations :") || folded.hasPrefix("pouvoir :") {
-                let proxies = proxyList(afterColonOf: paragraph(from: index, in: text.lines))
+            if current.proxies == nil, let start = listStart(of: proxyListLabels, in: folded)
+                ?? (folded.contains("donne pouvoir") || folded.contains("donne procuration") ? 0 : nil) {
+                let proxies = proxyList(afterColonOf: String(paragraph(from: index, in: text.lines, acrossBlanks: true).dropFirst(start)))
                 if !proxies.isEmpty { current.proxies = (proxies, line.number) }
+            } else if folded.hasPrefix("procuration de ") || folded.hasPrefix("pouvoir de ") || folded.hasPrefix("procuration donnee par ") {
+                // « Procuration de M. WEIS à Mme PEIFFER », one a line.
+                let body = prose.drop { $0 != " " }.dropFirst().drop { $0 != " " }
+                if let proxy = proxyList(afterColonOf: ":" + body).first {
+                    current.proxies = ((current.proxies?.0 ?? []) + [proxy], current.proxies?.1 ?? line.number)
+                }
             }
             if let (_, rest) = leadingCount(prose, keyword: ["voix contre", "contre"]) {
                 current.against = memberNames(afterColonOf: rest)
@@ -202,11 +217,45 @@ enum CouncilReader {
 
     /// A list of names as a PDF wraps it: the line and the ones that continue it, up to a blank
     /// line, a table row or a line that starts another label (« Absents : », « Secrétaire… »).
-    static func paragraph(from index: Int, in lines: [DocumentText.Line]) -> String {
+    /// A flattened table of labels then values that the page width wrapped over a few lines
+    /// (« … Afférents au Conseil de / Communauté : En exercice : … / convocation : 42 42 34 … »).
+    static func wrappedRun(from index: Int, in lines: [DocumentText.Line]) -> [CouncilCounts.Mention]? {
+        guard lines[index].folded.filter({ $0 == ":" }).count >= 2, index + 1 < lines.count, !lines[index + 1].isBlank else { return nil }
+        let joined = lines[index...].prefix(4).prefix { !$0.isBlank }.map(\.text).joined(separator: " ")
+        let tokens = CouncilCounts.tokens(of: joined.folded)
+        let run = CouncilCounts.runMentions(in: tokens, line: lines[index].number)
+        return run.isEmpty ? nil : run
+    }
+
+    /// A table extracted column after column: the numbers one a line (« 27 / 16 / 3 / 19 »),
+    /// then as many labels one a line (« Nombre de Conseillers en exercice / Présents / … »).
+    static func stackedColumns(from index: Int, in lines: [DocumentText.Line]) -> [CouncilCounts.Mention]? {
+        func loneNumber(_ line: DocumentText.Line) -> String? {
+            let text = line.prose.trimmingSpaces
+            return !text.isEmpty && text.count <= 3 && text.allSatisfy(\.isASCIIDigit) ? text : nil
+        }
+        guard loneNumber(lines[index]) != nil, index == 0 || loneNumber(lines[index - 1]) == nil else { return nil }
+        let numbers = lines[index...].prefix { loneNumber($0) != nil }.compactMap(loneNumber)
+        let labelStart = index + numbers.count
+        guard numbers.count >= 3, labelStart + numbers.count <= lines.count else { return nil }
+        let labels = lines[labelStart..<(labelStart + numbers.count)].map { $0.prose.trimmingSpaces }
+        guard labels.allSatisfy({ !$0.isEmpty && !$0.contains(":") && $0.count < 60 && !$0.contains(where: \.isNumber) }) else { return nil }
+        let joined = labels.joined(separator: " : ") + " : " + numbers.joined(separator: " ")
+        let run = CouncilCounts.runMentions(in: CouncilCounts.tokens(of: joined.folded), line: lines[index].number)
+        return run.count == numbers.count ? run : nil
+    }
+
+    /// Proxies (`acrossBlanks`) may go on past a blank line when the next one gives more of them.
+    static func paragraph(from index: Int, in lines: [DocumentText.Line], acrossBlanks: Bool = false) -> String {
         var parts = [lines[index].prose]
         var next = index + 1
         while next < lines.count, parts.count < 40 {
-            let line = lines[next]
+            var line = lines[next]
+            if line.isBlank, acrossBlanks, let resumed = lines[next...].firstIndex(where: { !$0.isBlank }),
+               lines[resumed].folded.contains("pouvoir") || lines[resumed].folded.contains("procuration") {
+                next = resumed
+                line = lines[resumed]
+            }
             guard !line.isBlank, line.cells == nil else { break }
             if let colon = line.prose.firstIndex(of: ":"), line.prose.distance(from: line.prose.startIndex, to: colon) < 45 { break }
             if !CouncilCounts.mentions(in: line).isEmpty { break }
@@ -233,11 +282,66 @@ enum CouncilReader {
     /// The people named after the colon: a name holds a word in capitals (« Jacques ALEXANDRE »,
     /// « 001 POTRON Pierre »); roles and fillers (« Président », « et Mesdames et Messieurs ») do not.
     static func memberNames(afterColonOf text: String) -> [String] {
-        guard let colon = text.firstIndex(of: ":") else { return [] }
-        return splitList(String(text[text.index(after: colon)...])).compactMap(memberName)
+        guard let list = listText(afterColonOf: text) else { return [] }
+        return splitList(list).compactMap(memberName)
     }
 
-    static func splitList(_ text: String) -> [String] {
+    static let presentListLabels = ["etaient presents", "etaient presentes", "sont presents", "membres presents", "conseillers presents",
+                                    "presents", "presentes", "present"]
+    static let proxyListLabels = ["absents ayant donne procuration", "absents ayant donne pouvoir", "absents representes", "representes",
+                                  "pouvoirs", "pouvoir", "procurations", "procuration", "procuraons"]
+
+    /// Where a list labelled « Étaient présents : » or « Pouvoirs : » starts on the line: the
+    /// label opens the line or follows the end of a sentence, as in a register flattened into
+    /// one line.
+    static func listStart(of labels: [String], in folded: String) -> Int? {
+        var best: Int?
+        for label in labels {
+            var search = folded.startIndex
+            while let range = folded.range(of: label, range: search..<folded.endIndex) {
+                search = range.upperBound
+                let before = folded[..<range.lowerBound].last
+                guard before == nil || before == " " || before == "." || before == "•" || before == "-" else { continue }
+                let after = folded[range.upperBound...].drop { $0 == " " }
+                guard after.first == ":" else { continue }
+                let offset = folded.distance(from: folded.startIndex, to: range.lowerBound)
+                if best.map({ offset < $0 }) ?? true { best = offset }
+                break
+            }
+        }
+        return best
+    }
+
+    /// The text after the first colon, without a count that opens it (« présents : 10 : ARNAL… »)
+    /// and up to the label of the next field (« … Dolorès THIBAUD. Pouvoirs : … »): the words
+    /// before the next colon, back to the last name in capitals.
+    static func listText(afterColonOf text: String) -> String? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        var rest = text[text.index(after: colon)...].drop { $0 == " " }
+        let digits = rest.prefix { $0.isASCIIDigit || $0 == " " }
+        if !digits.isEmpty, rest.dropFirst(digits.count).first == ":" { rest = rest.dropFirst(digits.count + 1) }
+        // A clock time (« depuis 19:49:09 ») or a colon in brackets is no label.
+        var depth = 0
+        let next = rest.indices.first { index in
+            let c = rest[index]
+            if c == "(" { depth += 1 } else if c == ")" { depth = max(0, depth - 1) }
+            guard c == ":", depth == 0 else { return false }
+            let before = index > rest.startIndex ? rest[rest.index(before: index)] : " "
+            let afterIndex = rest.index(after: index)
+            let after = afterIndex < rest.endIndex ? rest[afterIndex] : " "
+            return !(before.isASCIIDigit && after.isASCIIDigit)
+        }
+        guard let next else { return String(rest) }
+        var words = rest[..<next].split(separator: " ", omittingEmptySubsequences: false)
+        while let last = words.last {
+            let letters = last.filter(\.isLetter)
+            if letters.count >= 2, letters.allSatisfy(\.isUppercase) { break }
+            words.removeLast()
+        }
+        return words.joined(separator: " ")
+    }
+
+    static func splitList(_ text: String, atTitles: Bool = true) -> [String] {
         var body = text.trimmingSpaces
         while let last = body.last, last == "." || last == ";" { body.removeLast() }
         var items: [String] = []
@@ -253,8 +357,24 @@ enum CouncilReader {
             }
         }
         items.append(current)
-        // « … Jérôme TOURNU et Bernard VIATTE »: a lower-case « et » between two names splits too.
-        return items.flatMap { $0.components(separatedBy: " et ") }.map(\.trimmingSpaces).filter { !$0.isEmpty }
+        // « MM. BOGUET - ZELLER - MAOUCHI »: dashes separate when commas do not.
+        if items.count == 1, body.contains(" - ") { items = body.components(separatedBy: " - ") }
+        // « … Jérôme TOURNU et Bernard VIATTE »: a lower-case « et » between two names splits too;
+        // so does a title inside an item (« BALSAMO Mmes PEIFFER », once the lines are joined).
+        return items.flatMap { $0.components(separatedBy: " et ") }.flatMap { atTitles ? splitAtTitles($0) : [$0] }.map(\.trimmingSpaces).filter { !$0.isEmpty }
+    }
+
+    static let titles: Set<String> = ["m.", "mme", "mmes", "mm.", "mr", "mlle", "monsieur", "madame"]
+
+    static func splitAtTitles(_ item: String) -> [String] {
+        var parts: [[Substring]] = [[]]
+        for word in item.split(separator: " ") {
+            if titles.contains(word.lowercased()), !(parts.last!.isEmpty), !parts.last!.allSatisfy({ titles.contains($0.lowercased()) || $0 == "et" }) {
+                parts.append([])
+            }
+            parts[parts.count - 1].append(word)
+        }
+        return parts.map { $0.joined(separator: " ") }
     }
 
     static func memberName(_ item: String) -> String? {
@@ -271,10 +391,12 @@ enum CouncilReader {
     }
 
     /// « Chantal BEQUILLARD à Hamid HAMLIL », « 004 LOUIS Jean-Marc (à 012 RATAUX Frédéric) »,
-    /// « 007 HULOT Christian (depuis 19:49:39 à 003 JUILLET Bruno) ».
+    /// « 007 HULOT Christian (depuis 19:49:39 à 003 JUILLET Bruno) », « Mireille MEISSONNIER par
+    /// Marianne MOULIN », and chains without commas (« B. VAGNEUR a donné pouvoir à G. GRIGNARD
+    /// C. GANEAU a donné pouvoir à S. MOSS »).
     static func proxyList(afterColonOf text: String) -> [Attendance] {
-        guard let colon = text.firstIndex(of: ":") else { return [] }
-        return splitList(String(text[text.index(after: colon)...])).compactMap { item in
+        guard let list = listText(afterColonOf: text) else { return [] }
+        return splitList(list, atTitles: false).flatMap { item -> [Attendance] in
             var body = item
             var since: String?
             if let open = body.firstIndex(of: "("), let close = body.lastIndex(of: ")"), open < close {
@@ -287,14 +409,60 @@ enum CouncilReader {
                 }
                 if inner.folded.hasPrefix("a ") {
                     let holder = String(inner.dropFirst(2)).trimmingSpaces
-                    guard let member = memberName(body.trimmingSpaces), let holderName = memberName(holder) else { return nil }
-                    return Attendance(member: member, status: .represented, proxyHolder: canonical(holderName), since: since)
+                    guard let member = memberName(body.trimmingSpaces), let holderName = holderName(holder) else { return [] }
+                    return [Attendance(member: member, status: .represented, proxyHolder: canonical(holderName), since: since)]
                 }
             }
-            guard let range = body.range(of: " à ") ?? body.range(of: " a ") else { return nil }
-            guard let member = memberName(String(body[..<range.lowerBound])), let holder = memberName(String(body[range.upperBound...])) else { return nil }
-            return Attendance(member: member, status: .represented, proxyHolder: canonical(holder), since: since)
+            let parts = proxyParts(body)
+            guard parts.count >= 2 else { return [] }
+            var members = [parts[0]]
+            var holders: [String] = []
+            for middle in parts.dropFirst().dropLast() {
+                let (holder, next) = splitHolderAndMember(middle)
+                holders.append(holder)
+                members.append(next)
+            }
+            holders.append(parts[parts.count - 1])
+            return zip(members, holders).compactMap { member, holder in
+                guard let member = memberName(member.trimmingSpaces), let holder = holderName(holder.trimmingSpaces) else { return nil }
+                return Attendance(member: member, status: .represented, proxyHolder: canonical(holder), since: since)
+            }
         }
+    }
+
+    /// The text cut at each « à » (or « a donné pouvoir à », « par ») that hands a proxy over.
+    static func proxyParts(_ body: String) -> [String] {
+        var text = " " + body + " "
+        for phrase in ["a donné pouvoir à", "a donné procuration à", "donne pouvoir à", "donne procuration à", "a donné pouvoir a",
+                       "donne pouvoir a", "pouvoir à", "procuration à"] {
+            text = text.replacingOccurrences(of: " " + phrase + " ", with: " \u{1F} ", options: .caseInsensitive)
+        }
+        for phrase in [" à ", " par ", " a "] where !text.contains("\u{1F}") || phrase == " à " {
+            text = text.replacingOccurrences(of: phrase, with: " \u{1F} ")
+        }
+        return text.split(separator: "\u{1F}").map { String($0).trimmingSpaces }
+    }
+
+    /// « G. GRIGNARD C. GANEAU »: a holder and the next member, split before the last title or
+    /// initial that starts a name; without one, in the middle.
+    static func splitHolderAndMember(_ text: String) -> (String, String) {
+        let words = text.split(separator: " ")
+        let starts = words.indices.dropFirst().filter { index in
+            let word = words[index]
+            return titles.contains(word.lowercased()) || (word.count == 2 && word.first!.isUppercase && word.last == ".")
+        }
+        // The first word of a second title run (« M. » after « M. Michel GRIGNON ») starts the member.
+        let split = starts.last { !titles.contains(words[$0 - 1].lowercased()) } ?? words.count / 2
+        return (words[..<split].joined(separator: " "), words[split...].joined(separator: " "))
+    }
+
+    /// A holder is a member, or the chair named by their office (« M. le Maire »).
+    static func holderName(_ text: String) -> String? {
+        if let name = memberName(text) { return name }
+        var folded = text.folded
+        while let last = folded.last, last == "." || last == "," { folded.removeLast() }
+        for title in ["monsieur ", "madame ", "m. ", "mme "] where folded.hasPrefix(title) { folded.removeFirst(title.count) }
+        return ["le maire", "la maire", "le president", "la presidente", "le maire-adjoint"].contains(folded) ? text.trimmingSpaces : nil
     }
 
     /// « 028 MEIS Michel » and « MEIS Michel » are one holder; so are accents and case variants.
