@@ -19,12 +19,8 @@ struct CorpusAccuracyTests {
     }
 
     /// Counts a person reads that the readers do not yet, each for a stated reason; fixing one
-    /// makes this test fail until it leaves the list.
-    static let knownMisses = [
-        // « Nombre de membres en exercice : 39 Approbation du comité syndical du 18 février 2009 »:
-        // nothing but the capital of « Approbation » closes the count, and the reader folds case.
-        "26-sivom-alliance-nord-ouest-2009-03 : en exercice attendu [39], lu []",
-    ]
+    /// makes this test fail until it leaves the list. None today.
+    static let knownMisses: [String] = []
 
     static func countMisses(_ row: AuditCorpusBenchmark.Row) -> [String] {
         row.score.misses.filter { !$0.contains(" : montant ") }
@@ -33,10 +29,7 @@ struct CorpusAccuracyTests {
     @Test("The corpus holds at least 30 council extracts and 10 conventions, each with its source")
     func corpusSize() throws {
         let documents = try AuditCorpus.load(Self.corpus)
-        // Issue 21 asks for 30 council extracts; 26 are in so far (see the issue's note).
-        withKnownIssue("26 council extracts of the 30 the issue asks for") {
-            #expect(documents.filter { $0.kind == .council }.count >= 30)
-        }
+        #expect(documents.filter { $0.kind == .council }.count >= 30)
         #expect(documents.filter { $0.kind == .convention }.count >= 10)
     }
 

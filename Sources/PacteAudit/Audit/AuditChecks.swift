@@ -42,7 +42,8 @@ enum AuditChecks {
 
     static func totalChecks(_ action: AuditedAction) -> [Finding] {
         var findings: [Finding] = []
-        if let stated = action.statedTotal {
+        // A total stated without its lines (« Coût de l'opération : 53 909 euros ») has nothing to add up.
+        if let stated = action.statedTotal, !action.lines.isEmpty {
             let computed = action.computedTotal
             if stated != computed {
                 if action.hasPendingLines {
@@ -127,7 +128,9 @@ enum AuditChecks {
 
     static func shareChecks(_ action: AuditedAction, lineShares: [Int: [AuditedShare]], grid: Bool) -> [Finding] {
         var findings: [Finding] = []
-        let cost = action.computedTotal
+        // Without lines, the cost is the total stated; without either, the shares have nothing to cover.
+        guard !action.lines.isEmpty || action.statedTotal != nil || !lineShares.isEmpty else { return findings }
+        let cost = action.lines.isEmpty ? action.statedTotal ?? .zero : action.computedTotal
         // Each line of a financing grid against its own shares.
         for (lineIndex, shares) in lineShares.sorted(by: { $0.key < $1.key }) where lineIndex < action.lines.count {
             let line = action.lines[lineIndex]

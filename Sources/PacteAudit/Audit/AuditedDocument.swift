@@ -55,6 +55,9 @@ public struct AuditedAction: Sendable, Equatable {
     public var statedDays: Quantity?
     /// The line of the total row.
     public var statedTotalLine: Int?
+    /// Other totals stated for the same operation, not checked against its lines: the TTC beside
+    /// the HT, the base a subsidy is computed on, a subtotal of the shares (« soit un apport de … »).
+    public var statedBases: [Money] = []
     public var financing: [AuditedShare] = []
     /// The line the action starts at (its title or its table row).
     public var line: Int

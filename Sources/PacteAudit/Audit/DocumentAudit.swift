@@ -15,6 +15,7 @@ public enum DocumentAudit {
         SheetReader.read(document, into: &state)
         ProseReader.read(document, into: &state)
         CouncilReader.read(document, into: &state)
+        if state.document.actions.isEmpty, state.document.votes.isEmpty { FinancingProseReader.read(document, into: &state) }
         AuditChecks.run(&state)
         if fromOCR {
             // A digit misread by character recognition breaks an identity as surely as a wrong

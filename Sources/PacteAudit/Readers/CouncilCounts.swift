@@ -12,6 +12,9 @@ enum CouncilCounts {
         var isResult: Bool { [.votesFor, .against, .abstentions, .notVoting].contains(self) }
         /// Words that only count when the line is plainly a vote (« pour » is also a preposition).
         var needsVoteContext: Bool { self == .votesFor || self == .against }
+        /// Counts no register follows with a list of names, so that whatever follows « : 39 »
+        /// ends the count (« en exercice : 39 Approbation du… », « Votants : 12 Monsieur… »).
+        var isNeverListed: Bool { [.inOffice, .voters, .presentOrRepresented, .expressed].contains(self) }
     }
 
     struct Mention: Equatable {
@@ -150,7 +153,8 @@ enum CouncilCounts {
         var used = Set<Int>()
         for (position, (field, start, length)) in found.enumerated() {
             let nextLabel = position + 1 < found.count ? found[position + 1].1 : tokens.count
-            if let (value, at, separated) = numberAfter(start + length, before: nextLabel, in: tokens, labelStarts: labelStarts), !used.contains(at) {
+            if let (value, at, separated) = numberAfter(start + length, before: nextLabel, in: tokens, labelStarts: labelStarts,
+                                                         closedByColon: field.isNeverListed), !used.contains(at) {
                 if field.needsVoteContext, !separated, !voteLine { continue }
                 used.insert(at)
                 mentions.append(Mention(field: field, value: value, line: line.number))
@@ -235,7 +239,8 @@ enum CouncilCounts {
 
     /// « : 36 », « 36 », « au conseil : 36 », « : néant »; not « 001 POTRON » (a list), not
     /// « 2020-114 » or « 18:30 » (an identifier, a time).
-    static func numberAfter(_ from: Int, before limit: Int, in tokens: [Token], labelStarts: Set<Int>) -> (Int, Int, Bool)? {
+    /// `closedByColon`: after « : », the count ends at any word (the field is never a list).
+    static func numberAfter(_ from: Int, before limit: Int, in tokens: [Token], labelStarts: Set<Int>, closedByColon: Bool = false) -> (Int, Int, Bool)? {
         var index = from
         var separated = false
         var fillers = 0
@@ -252,7 +257,9 @@ enum CouncilCounts {
                 fillers += 1
             case .number:
                 guard token.text.count <= 3, let value = Int(token.text) else { return nil }
-                guard endsCount(after: index, value: value, in: tokens, labelStarts: labelStarts) else { return nil }
+                let endsAtWord = closedByColon && separated && !token.text.hasPrefix("0") && index + 1 < tokens.count && tokens[index + 1].kind == .word
+                    && !(tokens[index + 1].text == "h" && index + 2 < tokens.count && tokens[index + 2].kind == .number)
+                guard endsAtWord || endsCount(after: index, value: value, in: tokens, labelStarts: labelStarts) else { return nil }
                 return (value, index, separated)
             }
             index += 1

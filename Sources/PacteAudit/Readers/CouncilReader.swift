@@ -30,6 +30,9 @@ enum CouncilReader {
         }
     }
 
+    /// Attendance counts whose restatement with another figure means the attendance changed.
+    static let restatable: Set<Field> = [.inOffice, .present, .represented, .voters]
+
     /// What the whole register shares: its date, its body, the line its heading is on.
     struct Session {
         var date: CivilDate?
@@ -79,6 +82,11 @@ enum CouncilReader {
                     if current[mention.field] != nil || current.unanimous != nil { close() }
                 } else if current.hasResult {
                     close()
+                } else if Self.restatable.contains(mention.field), let stated = current[mention.field], stated.value != mention.value,
+                          stated.line != mention.line || current.isRegister {
+                    // « … Présents : 9 Votants : 12. M. X arrive : … Présents : 10 Votants : 12 »:
+                    // the attendance changed before any vote; both headers are the register's.
+                    close()
                 }
                 current.values[mention.field] = (mention.value, mention.line)
                 current.firstLine = current.firstLine ?? mention.line
@@ -88,7 +96,7 @@ enum CouncilReader {
                 if names.count >= 2 { current.presentNames = (names, line.number) }
             }
             if current.proxies == nil, let start = listStart(of: proxyListLabels, in: folded)
-                ?? (folded.contains("donne pouvoir") || folded.contains("donne procuration") ? 0 : nil) {
+                ?? (["donne pouvoir", "donne procuration", "pouvoir donne a", "procuration donnee a"].contains { folded.contains($0) } ? 0 : nil) {
                 let proxies = proxyList(afterColonOf: String(paragraph(from: index, in: text.lines, acrossBlanks: true).dropFirst(start)))
                 if !proxies.isEmpty { current.proxies = (proxies, line.number) }
             } else if folded.hasPrefix("procuration de ") || folded.hasPrefix("pouvoir de ") || folded.hasPrefix("procuration donnee par ") {
@@ -116,7 +124,8 @@ enum CouncilReader {
         // Without members in office nor votants, this is not a register.
         guard items.contains(where: \.isRegister) else { return }
         // Lists of names are the session's: they go with the first item that has counts.
-        for index in items.indices where index > 0 {
+        // Once the count of present members changed (a late arrival), the opening lists no longer hold.
+        for index in items.indices where index > 0 && (items[index][.present] == nil || items[index][.present]?.value == items[0][.present]?.value) {
             if items[index].presentNames == nil { items[index].presentNames = items[0].presentNames }
             if items[index].proxies == nil { items[index].proxies = items[0].proxies }
         }
@@ -134,8 +143,18 @@ enum CouncilReader {
         vote.present = counts[.present]?.value ?? (vote.presentNames.isEmpty ? nil : vote.presentNames.count)
         vote.substitutes = counts[.substitutes]?.value
         vote.represented = counts[.represented]?.value ?? (vote.proxies.isEmpty ? nil : vote.proxies.count)
-        vote.voters = counts[.voters]?.value
+        // « Présents ou représentés : 27 » counts those who vote.
+        vote.voters = counts[.voters]?.value ?? counts[.presentOrRepresented]?.value
         vote.notVoting = counts[.notVoting]?.value
+        let reinterpreted = impossibleRepresented(counts, vote: vote)
+        if let (inOffice, present, represented) = reinterpreted {
+            // « Présents : 21 • Représentés : 28 » of 29: the figure counts present and represented together.
+            vote.voters = represented
+            vote.represented = vote.proxies.isEmpty ? represented - present : vote.proxies.count
+            state.findings.append(Finding(.warning, .ambiguousCount,
+                                          "« Représentés : \(represented) » dépasse les \(inOffice - present) membres qui ne sont pas présents : le chiffre est lu comme les présents et représentés (votants), à vérifier.",
+                                          stated: String(represented), computed: String(inOffice - present), location: "représentés", line: counts[.represented]?.line))
+        }
         // An @CTES identifier carries the date of the decision when the register's own date is unreadable.
         let acts = state.document.actesIds.compactMap { try? ActesId($0) }
         vote.authoritySiren = acts.first?.siren
@@ -143,10 +162,9 @@ enum CouncilReader {
         vote.sessionDate = date
         // Substitutes sitting for an absent member vote as present members.
         let sitting = vote.present.map { $0 + (vote.substitutes ?? 0) }
-        let computedVoters = (sitting ?? 0) + (vote.represented ?? 0)
         if counts.unanimous != nil, counts[.votesFor] == nil {
             vote.unanimous = true
-            vote.votesFor = vote.voters ?? computedVoters
+            vote.votesFor = vote.voters ?? sitting.map { $0 + (vote.represented ?? 0) }
             vote.against = 0
             vote.abstentions = 0
         } else {
@@ -163,7 +181,7 @@ enum CouncilReader {
                                           stated: String(stated), computed: String(names.count), location: label, line: line))
         }
         guard let inOffice = vote.inOffice, let present = sitting else {
-            if first || vote.inOffice != nil || vote.voters != nil {
+            if first || vote.inOffice != nil || vote.voters != nil, !state.findings.contains(where: { $0.code == .incompleteRegister }) {
                 state.findings.append(Finding(.info, .incompleteRegister,
                                               "En-tête de délibération incomplet : le nombre de membres en exercice ou de présents n'a pas été trouvé ; les comptes ne sont pas vérifiés.",
                                               line: firstLine))
@@ -184,7 +202,7 @@ enum CouncilReader {
             state.findings.append(Finding(.warning, .attendanceMismatch, "La liste nomme \(names.count) présents, le registre en compte \(stated).",
                                           stated: String(stated), computed: String(names.count), line: line))
         }
-        if first, let (proxies, line) = counts.proxies, let stated = counts[.represented]?.value, proxies.count != stated {
+        if first, reinterpreted == nil, let (proxies, line) = counts.proxies, let stated = counts[.represented]?.value, proxies.count != stated {
             state.findings.append(Finding(.warning, .attendanceMismatch, "La liste nomme \(proxies.count) pouvoirs, le registre compte \(stated) représentés.",
                                           stated: String(stated), computed: String(proxies.count), line: line))
         }
@@ -194,6 +212,15 @@ enum CouncilReader {
             // The proxies a holder carries are the session's: judged once.
             if finding.code == .proxyLimit, !first { continue }
             var finding = finding
+            if finding.code == .votersMismatch, counts[.represented] == nil, vote.proxies.isEmpty, let voters = vote.voters, let sitting {
+                // Neither a count nor a list of proxies: the votants beyond the present members
+                // are the represented ones the register does not give.
+                finding = voters > sitting
+                    ? Finding(.info, .votersMismatch, "Le registre compte \(voters) votants pour \(sitting) présents : les \(voters - sitting) représentés ne sont ni comptés ni nommés.",
+                              stated: String(voters), computed: String(sitting))
+                    : Finding(.warning, .votersMismatch, "Le registre compte \(voters) votants pour \(sitting) présents, sans représenté ni membre ne prenant pas part au vote.",
+                              stated: String(voters), computed: String(sitting))
+            }
             finding.line = lineFor(finding.code, counts)
             if date == nil, finding.code == .proxyLimit || finding.code == .quorumNotMet {
                 finding = Finding(.info, finding.code, finding.message + " (date de séance non trouvée : jugé selon le droit commun, à vérifier)",
@@ -202,6 +229,16 @@ enum CouncilReader {
             if !state.findings.contains(finding) { state.findings.append(finding) }
         }
         state.document.votes.append(vote)
+    }
+
+    /// A stated count of represented members that only makes sense as present plus represented:
+    /// more than the members not present, yet no more than those in office and no fewer than
+    /// those present, and no votants stated beside it.
+    static func impossibleRepresented(_ counts: Counts, vote: AuditedVote) -> (Int, Int, Int)? {
+        guard vote.voters == nil, let represented = counts[.represented]?.value, let inOffice = vote.inOffice, let present = counts[.present]?.value,
+              present + represented > inOffice, represented >= present, represented <= inOffice else { return nil }
+        if !vote.proxies.isEmpty, vote.proxies.count != represented - present { return nil }
+        return (inOffice, present, represented)
     }
 
     static func lineFor(_ code: Finding.Code, _ counts: Counts) -> Int? {
@@ -234,11 +271,14 @@ enum CouncilReader {
             let text = line.prose.trimmingSpaces
             return !text.isEmpty && text.count <= 3 && text.allSatisfy(\.isASCIIDigit) ? text : nil
         }
-        guard loneNumber(lines[index]) != nil, index == 0 || loneNumber(lines[index - 1]) == nil else { return nil }
-        let numbers = lines[index...].prefix { loneNumber($0) != nil }.compactMap(loneNumber)
-        let labelStart = index + numbers.count
-        guard numbers.count >= 3, labelStart + numbers.count <= lines.count else { return nil }
-        let labels = lines[labelStart..<(labelStart + numbers.count)].map { $0.prose.trimmingSpaces }
+        // Character recognition puts a blank line between the rows: they do not part the columns.
+        let filled = lines[index...].lazy.filter { !$0.isBlank }.prefix(24)
+        let previous = lines[..<index].last { !$0.isBlank }
+        guard loneNumber(lines[index]) != nil, previous.map({ loneNumber($0) == nil }) ?? true else { return nil }
+        let numbers = filled.prefix { loneNumber($0) != nil }.compactMap(loneNumber)
+        let labelLines = Array(filled.dropFirst(numbers.count).prefix(numbers.count))
+        guard numbers.count >= 3, labelLines.count == numbers.count else { return nil }
+        let labels = labelLines.map { $0.prose.trimmingSpaces }
         guard labels.allSatisfy({ !$0.isEmpty && !$0.contains(":") && $0.count < 60 && !$0.contains(where: \.isNumber) }) else { return nil }
         let joined = labels.joined(separator: " : ") + " : " + numbers.joined(separator: " ")
         let run = CouncilCounts.runMentions(in: CouncilCounts.tokens(of: joined.folded), line: lines[index].number)
@@ -253,6 +293,12 @@ enum CouncilReader {
             var line = lines[next]
             if line.isBlank, acrossBlanks, let resumed = lines[next...].firstIndex(where: { !$0.isBlank }),
                lines[resumed].folded.contains("pouvoir") || lines[resumed].folded.contains("procuration") {
+                next = resumed
+                line = lines[resumed]
+            }
+            if line.isBlank, let last = parts.last?.trimmingSpaces, last.hasSuffix(",") || titles.contains(String(last.split(separator: " ").last ?? "").lowercased()),
+               let resumed = lines[next...].firstIndex(where: { !$0.isBlank }) {
+                // « …, Mme Dominique DELATTRE, M. » / blank / « Maurice GUILDOUX, … »: the page broke a name.
                 next = resumed
                 line = lines[resumed]
             }
@@ -407,6 +453,12 @@ enum CouncilReader {
                     since = parts.first.map(String.init)
                     inner = parts.count > 1 ? String(parts[1]) : ""
                 }
+                // « BARDON Gérard (pouvoir donné à Mme DELATTRE) »
+                for phrase in ["pouvoir donne a ", "procuration donnee a ", "pouvoir a ", "procuration a ", "a donne pouvoir a ", "donne pouvoir a "]
+                    where inner.folded.hasPrefix(phrase) {
+                    inner = "à " + inner.dropFirst(phrase.count)
+                    break
+                }
                 if inner.folded.hasPrefix("a ") {
                     let holder = String(inner.dropFirst(2)).trimmingSpaces
                     guard let member = memberName(body.trimmingSpaces), let holderName = holderName(holder) else { return [] }
@@ -474,5 +526,7 @@ enum CouncilReader {
 extension Finding.Code {
     /// A register header without the counts needed to judge it.
     public static let incompleteRegister: Finding.Code = "incomplete-register"
+    /// A count whose label cannot mean what it says (« Représentés : 28 » with 21 present of 29).
+    public static let ambiguousCount: Finding.Code = "ambiguous-count"
 }
 

@@ -137,6 +137,7 @@ public enum AuditCorpus {
             for action in audited.actions {
                 read += action.lines.compactMap(\.amount)
                 if let total = action.statedTotal { read.append(total) }
+                read += action.statedBases
                 read += action.financing.compactMap(\.amount)
             }
             // Totals stated that the tables' reader checked are in the findings' stated values.
