@@ -18,6 +18,9 @@ import PacteCore
         let run = Self.audit("Secrétaire de séance : M. X. Nombre de membres en exercice : 39 Approbation du comité syndical du 18 février 2009, adopté à l'unanimité.")
         #expect(run.votes.first?.inOffice == 39)
         #expect(run.votes.first?.votesFor == nil, "no present count: the unanimity gives no figure")
+        // A label the page wrapped away from its number.
+        let wrapped = Self.audit("Séance du 24 avril 2017\nNombre de conseillers titulaires en exercice : 36 Nombre de conseillers titulaires présents : 33 Nombre de votants\n: 35 Procurations : 02 Invité excusé : M. PLANTEC")
+        #expect(wrapped.votes.first.map { [$0.inOffice, $0.present, $0.voters, $0.represented] } == [36, 33, 35, 2])
         // « Présents ou représentés » counts the votants.
         let prades = Self.audit("Séance du 21 mai 2014\nNombre de conseillers en exercice : 27\nPrésents ou représentés : 27\nExprimés : 27\nPour : 27\nContre : 0\nAbstentions : 0")
         #expect(prades.votes.first?.voters == 27 && prades.votes.first?.votesFor == 27)
@@ -108,5 +111,42 @@ import PacteCore
         #expect(excess.findings.contains { $0.code == .shareMismatch && $0.severity == .error }, "shares beyond the cost")
         // A council register keeps its own reader: no financing read from its amounts in passing.
         #expect(Self.audit("Séance du 3 mars 2023\nEn exercice : 19\nPrésents : 19\nVotants : 19\nUn marché de 135.186,30 € et un autre de 168.115,45 € H.T.").actions.isEmpty)
+    }
+
+    @Test("Percentages in prose: a rate with its funder is a share, « à hauteur de 45 %, ce qui représenterait » rates the next amount")
+    func financingRates() {
+        let eglise = Self.audit("Le coût des travaux est de 51 090 € hors taxes.\nLa commune a obtenu plusieurs subventions pour ce chantier dont 40 % de DETR, 20 % du Conseil départemental, 9,81 % de la Région et 4 855 € de la Fondation du Patrimoine.")
+        let shares = eglise.actions.first?.financing ?? []
+        #expect(shares.map(\.funder) == ["DETR", "Conseil départemental", "Région", "Fondation du Patrimoine"])
+        #expect(shares.compactMap(\.rate) == ["40 %", "20 %", "9,81 %"].compactMap { try? Rate.parse($0) })
+        #expect(eglise.errorCount == 0)
+        let drac = Self.audit("L'estimatif s'élève à 578388 € HT, soit 694066 € TTC.\nDes subventions ont été sollicitées auprès de la DRAC à hauteur de 45%, ce qui représenterait 260274 €.")
+        #expect(drac.actions.first?.financing.first?.rate == (try? Rate.parse("45 %")))
+        #expect(drac.actions.first?.financing.first?.funder == "la DRAC")
+        #expect(drac.errorCount == 0, "45 % of 578 388 € is 260 274,60 €: a rounded figure, not an error")
+        let wrongRate = Self.audit("L'estimatif s'élève à 578388 € HT.\nDes subventions ont été sollicitées auprès de la DRAC à hauteur de 45%, ce qui représenterait 290274 €.")
+        #expect(wrongRate.findings.contains { $0.code == .shareMismatch && $0.severity == .error })
+        // The rate of a subsidisable base is not a rate of the cost.
+        let detr = Self.audit("Montant des travaux hors taxes : 700 000€\nMontant des travaux subventionnables : 380 000€\nTaux de subvention : 25.79%\nMontant de la subvention : 98 000€")
+        #expect(detr.errorCount == 0, "\(detr.findings)")
+    }
+
+    @Test("A table with one row per funder: the cost row is the total, each funder a share with its rate")
+    func fundersTable() {
+        let text = """
+        Aménagement du jardin de l'église
+        FINANCEURS\tDépense H.T. Subventionnable\tTaux sollicité\tMontant Subvention
+        COUT TOTAL H.T. actualisé au 27.04.2022\t54 938 €\t\t
+        Département 27 – Plan Relance\t54 938 €\t50 %\t27 469 €
+        SEA – Fonds de concours\t54 938 €\t30 %\t16 481 €
+        Autofinancement\t54 938 €\t20 %\t10 988 €
+        """
+        let document = Self.audit(text)
+        #expect(document.actions.count == 1)
+        #expect(document.actions.first?.statedTotal == .euros(54_938))
+        #expect(document.actions.first?.financing.compactMap(\.amount) == [.euros(27_469), .euros(16_481), .euros(10_988)])
+        #expect(document.findings.isEmpty, "rates rounded to the euro are not errors: \(document.findings)")
+        let wrong = Self.audit(text.replacingOccurrences(of: "16 481 €", with: "18 481 €"))
+        #expect(wrong.findings.contains { $0.code == .shareMismatch && $0.severity == .error })
     }
 }

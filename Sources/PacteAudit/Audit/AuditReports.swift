@@ -94,10 +94,15 @@ public enum AuditTextReport {
             out.append("    - \(line.label) : " + parts.joined(separator: ", ") + " (ligne \(line.line))")
         }
         let computed = action.computedTotal
-        if let stated = action.statedTotal {
+        if let stated = action.statedTotal, action.lines.isEmpty {
+            out.append("    Total indiqué : \(FrenchFormat.money(stated)) (sans détail des dépenses)")
+        } else if let stated = action.statedTotal {
             out.append("    Total indiqué : \(FrenchFormat.money(stated)) ; calculé : \(FrenchFormat.money(computed))" + (action.hasPendingLines ? " (hors sur devis)" : ""))
         } else if !action.lines.isEmpty {
             out.append("    Total calculé : \(FrenchFormat.money(computed))" + (action.hasPendingLines ? " (hors sur devis)" : ""))
+        }
+        if !action.statedBases.isEmpty {
+            out.append("    Autres montants indiqués (TTC, base subventionnable, sous-total) : " + action.statedBases.map(FrenchFormat.money).joined(separator: " ; "))
         }
         if !action.financing.isEmpty {
             out.append("    Financement : " + action.financing.map { share in
@@ -175,6 +180,7 @@ public enum AuditJSONReport {
             },
             "statedTotal": orNull(action.statedTotal?.decimalString),
             "computedTotal": action.computedTotal.decimalString,
+            "statedBases": action.statedBases.map(\.decimalString),
             "financing": action.financing.map { share in
                 ["funder": share.funder, "rate": orNull(share.rate.map { AuditChecks.decimalFraction($0.fraction) }),
                  "amount": orNull(share.amount?.decimalString), "conditional": share.conditional, "line": share.line] as [String: Any]

@@ -137,6 +137,13 @@ enum SheetReader {
     }
 
     static func readTable(_ rows: [DocumentText.Line], current: inout Int?, lines: [DocumentText.Line], into state: inout AuditState) {
+        if FundersTableReader.isFundersTable(rows) {
+            let heading = lines[..<(rows[0].number - 1)].last { !$0.isBlank && $0.cells == nil && !$0.prose.hasPrefix("[") }?.prose
+            if let action = FundersTableReader.read(rows, title: heading.map(CostTableReader.cleanLabel) ?? "Plan de financement (ligne \(rows[0].number))") {
+                state.document.actions.append(action)
+            }
+            return
+        }
         let table = CostTableReader(rows: rows)
         guard table.hasAmountColumn else { return }
         let read = table.read(findings: &state.findings)

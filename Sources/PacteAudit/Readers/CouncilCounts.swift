@@ -176,6 +176,34 @@ enum CouncilCounts {
         return mentions
     }
 
+    /// The label that ends a line without its number, which the page put on the next line
+    /// (« … Nombre de votants » / « : 35 Procurations : 02 »).
+    static func danglingLabel(in line: DocumentText.Line) -> Field? {
+        let tokens = tokens(of: withoutBreakdowns(line.folded))
+        var index = 0
+        var last: (field: Field, end: Int)?
+        while index < tokens.count {
+            if let (field, length) = label(at: index, in: tokens) {
+                last = (field, index + length)
+                index += length
+            } else {
+                index += 1
+            }
+        }
+        guard let last, last.end == tokens.count, !last.field.needsVoteContext, !last.field.isResult else { return nil }
+        return last.field
+    }
+
+    /// The count that opens a line: « : 35 … ».
+    static func leadingValue(of line: DocumentText.Line) -> Int? {
+        let tokens = tokens(of: line.folded)
+        var index = 0
+        while index < tokens.count, tokens[index].text == ":" { index += 1 }
+        guard index < tokens.count, tokens[index].kind == .number, tokens[index].text.count <= 3, let value = Int(tokens[index].text) else { return nil }
+        if index + 1 < tokens.count, tokens[index + 1].kind == .number || ["/", "h", "-", "."].contains(tokens[index + 1].text) { return nil }
+        return value
+    }
+
     /// A table the text layer flattened into its labels, then its values: « En exercice : Ayant
     /// pris part à la délibération : Date de la convocation : 42 34 14/02/2019 ». The values are
     /// paired with the labels from the right, as a heading without a value may open the run.

@@ -76,6 +76,10 @@ enum CouncilReader {
             }
             if mentions.isEmpty, let run = wrappedRun(from: index, in: text.lines) { mentions = run }
             if mentions.isEmpty, let run = stackedColumns(from: index, in: text.lines) { mentions = run }
+            if let field = CouncilCounts.danglingLabel(in: line), !mentions.contains(where: { $0.field == field }),
+               let next = text.lines[(index + 1)...].first(where: { !$0.isBlank }), let value = CouncilCounts.leadingValue(of: next) {
+                mentions.append(CouncilCounts.Mention(field: field, value: value, line: next.number))
+            }
             previousHadResult = mentions.contains { $0.field.isResult }
             for mention in mentions {
                 if mention.field.isResult {

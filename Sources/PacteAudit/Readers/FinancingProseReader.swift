@@ -15,6 +15,18 @@ enum FinancingProseReader {
         var before: String
         var after: String
         var line: Int
+        /// Where the amount starts in its sentence.
+        var offset = 0
+    }
+
+    /// A percentage in a sentence: a share by itself when a funder follows it (« 40 % de DETR »,
+    /// « aux 27 % de l'État »), else the rate of the amount that comes next (« à hauteur de 45%,
+    /// ce qui représenterait 260274 € »).
+    struct RateMention {
+        var rate: Rate
+        var funder: String?
+        var offset: Int
+        var line: Int
     }
 
     enum Role { case total, base, line, share, ignored }
@@ -28,23 +40,38 @@ enum FinancingProseReader {
         var list: ListKind?
         var lastPlainLine: String?
         var previousRole: Role?
+        /// The current action states the base its subsidies are computed on.
+        var subsidisable = false
         func flush() {
+            subsidisable = false
             if let action = current, action.statedTotal != nil || !action.lines.isEmpty || !action.financing.isEmpty { actions.append(action) }
             current = nil
         }
-        for sentence in sentences(of: text) {
+        for sentence in sentences(of: text, blankLinesPart: !state.document.fromOCR) {
             let prose = sentence.text
             let isItem = prose.hasPrefix("-") || prose.hasPrefix("•") || prose.hasPrefix("–") || prose.hasPrefix("*")
             if !isItem || sentence.afterBlank { list = nil }
             let mentions = amounts(in: prose, lineAt: sentence.line)
             if mentions.isEmpty, !isItem, prose.count > 8 { lastPlainLine = prose }
+            // Percentages count only beside amounts: a rate alone (« Taux de subvention : 25.79% »)
+            // may apply to a base the reader does not know.
+            var percentages = mentions.isEmpty && current == nil ? [] : rates(in: prose, lineAt: sentence.line)
+            func addRateShares(before offset: Int) {
+                while let first = percentages.first, first.offset < offset, let funder = first.funder {
+                    percentages.removeFirst()
+                    if current == nil { current = AuditedAction(title: title(lastPlainLine), line: first.line) }
+                    current?.financing.append(AuditedShare(funder: funder, rate: first.rate, line: first.line))
+                }
+            }
             for mention in mentions {
+                addRateShares(before: mention.offset)
                 let role = self.role(of: mention, inList: isItem ? list : nil, previous: previousRole)
                 previousRole = role
                 switch role {
                 case .total:
                     if let action = current, action.statedTotal != nil {
                         if action.lines.isEmpty && action.financing.isEmpty {
+                            if mention.before.folded.contains("subventionnable") { subsidisable = true }
                             current?.statedBases.append(mention.amount)
                             continue
                         }
@@ -54,6 +81,7 @@ enum FinancingProseReader {
                     current?.statedTotal = mention.amount
                     current?.statedTotalLine = mention.line
                 case .base:
+                    if mention.before.folded.contains("subventionnable") { subsidisable = true }
                     if current == nil { current = AuditedAction(title: title(lastPlainLine), line: mention.line) }
                     current?.statedBases.append(mention.amount)
                 case .line:
@@ -61,11 +89,17 @@ enum FinancingProseReader {
                     current?.lines.append(AuditedLine(label: label(mention), amount: mention.amount, regime: mention.regime, line: mention.line))
                 case .share:
                     if current == nil { current = AuditedAction(title: title(lastPlainLine), line: mention.line) }
-                    current?.financing.append(AuditedShare(funder: funder(mention), amount: mention.amount, line: mention.line))
+                    var share = AuditedShare(funder: funder(mention), amount: mention.amount, line: mention.line)
+                    // A rate of a subsidisable base the action states apart is not a rate of its cost.
+                    if !subsidisable, let index = percentages.firstIndex(where: { $0.funder == nil && $0.offset < mention.offset }) {
+                        share.rate = percentages.remove(at: index).rate
+                    }
+                    current?.financing.append(share)
                 case .ignored:
                     continue
                 }
             }
+            addRateShares(before: Int.max)
             if prose.hasSuffix(":") {
                 let folded = prose.folded
                 if costListWords.contains(where: folded.contains) { list = .costs } else if shareWords.contains(where: folded.contains) { list = .shares }
@@ -121,16 +155,23 @@ enum FinancingProseReader {
         var lines: [(offset: Int, number: Int)]
         var afterBlank: Bool
         func line(_ offset: Int) -> Int { lines.last { $0.offset <= offset }?.number ?? lines[0].number }
+        var lastLineLength: Int { text.count - (lines.last?.offset ?? 0) }
     }
 
-    static func sentences(of text: DocumentText) -> [Sentence] {
+    /// `blankLinesPart`: false for character recognition, which puts a blank line after every line.
+    static func sentences(of text: DocumentText, blankLinesPart: Bool = true) -> [Sentence] {
         var out: [Sentence] = []
         var blank = true
         for line in text.lines {
-            if line.isBlank || line.cells != nil { blank = true; continue }
+            if line.cells != nil || (line.isBlank && blankLinesPart) { blank = true; continue }
+            if line.isBlank { continue }
             let prose = line.prose.trimmingSpaces
             let opensItem = ["-", "•", "–", "*"].contains { prose.hasPrefix($0) }
-            if !blank, !opensItem, var last = out.last, let end = last.text.last, !".:!?;".contains(end) {
+            // A page wraps a sentence where it has to: the next line then goes on in lower case or
+            // with a figure (« … s'élève à 578388 € HT, soit / 694066 € TTC »).
+            // A line as long as the page is wide was wrapped whatever the next one starts with.
+            let goesOn = prose.first.map { $0.isLowercase || $0.isASCIIDigit } ?? false || (out.last?.lastLineLength ?? 0) >= 80
+            if !blank, !opensItem, goesOn, var last = out.last, let end = last.text.last, !".:!?;".contains(end) {
                 last.lines.append((last.text.count + 1, line.number))
                 last.text += " " + prose
                 out[out.count - 1] = last
@@ -209,9 +250,37 @@ enum FinancingProseReader {
             // The sentence the amount is in, not the one before it.
             if let stop = before.lastSentenceBoundary { before = String(before[stop...]) }
             let after = String(characters[item.range.upperBound..<end])
-            mentions.append(Mention(amount: item.amount, regime: item.regime, before: before, after: after, line: lineAt(item.range.lowerBound)))
+            mentions.append(Mention(amount: item.amount, regime: item.regime, before: before, after: after, line: lineAt(item.range.lowerBound),
+                                    offset: item.range.lowerBound))
         }
         return mentions
+    }
+
+    static let funderAfterRate = ["de la ", "de l'", "de l’", "du ", "des ", "de "]
+
+    static func rates(in prose: String, lineAt: (Int) -> Int) -> [RateMention] {
+        let characters = Array(prose)
+        var out: [RateMention] = []
+        for (index, c) in characters.enumerated() where c == "%" {
+            var start = index
+            while start > 0, characters[start - 1] == " " || characters[start - 1] == "\u{00A0}" { start -= 1 }
+            let numberEnd = start
+            while start > 0, characters[start - 1].isASCIIDigit || characters[start - 1] == "," || characters[start - 1] == "." { start -= 1 }
+            guard start < numberEnd, let (rate, _) = Cells.leadingRate(String(characters[start...index])) else { continue }
+            let rest = String(characters[(index + 1)...]).trimmingSpaces
+            let near = String(characters[max(0, start - 30)..<start]).folded
+            var funder: String?
+            if let opening = funderAfterRate.first(where: { rest.folded.hasPrefix($0) }) {
+                var name = String(rest.dropFirst(opening.count))
+                if let stop = name.firstIndex(where: { [",", ";", ".", "(", ")"].contains($0) }) { name = String(name[..<stop]) }
+                if let stop = name.range(of: " et ") ?? name.range(of: " soit ") { name = String(name[..<stop.lowerBound]) }
+                name = name.trimmingSpaces
+                if name.first?.isUppercase == true, name.count < 60 { funder = name }
+            }
+            guard funder != nil || near.contains("hauteur de") else { continue }
+            out.append(RateMention(rate: rate, funder: funder, offset: start, line: lineAt(start)))
+        }
+        return out
     }
 
     static func title(_ line: String?) -> String {
@@ -239,9 +308,22 @@ enum FinancingProseReader {
             if let stop = name.firstIndex(where: { [",", ";", ".", "(", ")"].contains($0) }) { name = String(name[..<stop]) }
             if let stop = name.range(of: " soit ") ?? name.range(of: " et ") { name = String(name[..<stop.lowerBound]) }
             name = name.trimmingSpaces
-            if !name.isEmpty, name.count < 80 { return opening.hasPrefix("de subvention") ? label(mention) : name }
+            if !name.isEmpty, name.count < 80, !opening.hasPrefix("de subvention") { return name }
         }
-        return label(mention)
+        let before = label(mention)
+        let foldedBefore = before.folded
+        if foldedBefore.count == before.count {
+            for phrase in ["aupres de ", "aupres du ", "aupres des ", "a la charge de ", "a la charge du ", "pris en charge par ", "finance par ",
+                           "financee par ", "finances par ", "financees par "] {
+                guard let range = foldedBefore.range(of: phrase, options: .backwards) else { continue }
+                let start = before.index(before.startIndex, offsetBy: foldedBefore.distance(from: foldedBefore.startIndex, to: range.upperBound))
+                var name = String(before[start...])
+                for stop in [",", ";", " à hauteur", " a hauteur", " pour "] { if let cut = name.range(of: stop) { name = String(name[..<cut.lowerBound]) } }
+                name = name.trimmingSpaces
+                if !name.isEmpty { return name }
+            }
+        }
+        return before.count > 80 ? String(before.prefix(79)) + "…" : before
     }
 }
 
