@@ -51,7 +51,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         static var buildKindLabel: String {
             #if DEBUG
-            "debug : lancez « swift run -c release pacte bench pages » pour des chiffres de production"
+            "debug : lancez la même commande par « swift run -c release pacte bench … » pour des chiffres de production"
             #else
             "release"
             #endif
