@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
     ],
     targets: [
         // The pure domain core: Foundation only, no framework, no database.
@@ -46,6 +47,17 @@ let package = Package(
                 "PacteAudit",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        // Editable documents out: one text-document model written as ODT and DOCX (named styles,
+        // tables, header and page numbers), and organisations' own ODT/DOCX templates filled by
+        // Mustache. PacteCore, Foundation, ZIPFoundation and Mustache only.
+        .target(
+            name: "PacteOffice",
+            dependencies: [
+                "PacteCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         // Persistence: Fluent models, numbered migrations, mapping to and from PacteCore values,
@@ -71,6 +83,7 @@ let package = Package(
                 "PacteCore",
                 "PacteAudit",
                 "PacteDocuments",
+                "PacteOffice",
                 "PacteStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -143,10 +156,18 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "PacteOfficeTests",
+            dependencies: [
+                "PacteOffice",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .testTarget(
             name: "PacteWebTests",
             dependencies: [
                 "PacteCore",
                 "PacteAudit",
+                "PacteOffice",
                 "PacteStore",
                 "PacteWeb",
                 .product(name: "VaporTesting", package: "vapor"),

@@ -44,6 +44,7 @@ public enum PacteMigrations {
             M036IndexTerritoryQueries(),
             M037AccountLifecycle(),
             M038OIDCSignIns(),
+            M039DocumentTemplates(),
         ]
     }
 }

@@ -28,6 +28,8 @@ enum APIRoutes {
         DeliverablePages.registerAPI(api)
         ImportRoutes.register(api)
         TerritoryRoutes.register(api)
+        DocumentRoutes.registerAPI(api)
+        TemplatePages.register(api)
 
         app.get("health") { req async -> Response in
             let ok = await DatabaseSetup.isReachable(req.db)

@@ -41,6 +41,8 @@ enum PageRoutes {
         DepartementPages.register(on: pages)
         OrganisationForms.register(pages)
         AccountPages.register(pages: pages, open: pagesWithoutSession)
+        DocumentRoutes.registerPages(pages)
+        TemplatePages.registerPages(pages)
     }
 }
 

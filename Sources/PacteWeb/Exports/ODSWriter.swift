@@ -1,4 +1,5 @@
 import Foundation
+import PacteOffice
 import PacteCore
 
 /// A `Spreadsheet` as an OpenDocument spreadsheet (.ods) for LibreOffice: amounts as euro

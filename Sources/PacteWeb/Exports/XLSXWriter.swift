@@ -1,4 +1,5 @@
 import Foundation
+import PacteOffice
 import PacteCore
 
 /// A `Spreadsheet` as an Office Open XML workbook (.xlsx) for Excel: one worksheet, text as inline

@@ -24,6 +24,10 @@ public struct APIOperation: Sendable {
     public let status: HTTPResponseStatus
     public let paged: Bool
     public let requiresAuthentication: Bool
+    /// A file download: its media types (the response is binary, not JSON).
+    public var fileTypes: [String] = []
+    /// Query parameters, with their description in French.
+    public var query: [(name: String, description: String)] = []
 }
 
 struct APIOperationsKey: StorageKey { typealias Value = [APIOperation] }
@@ -45,16 +49,18 @@ struct APIBuilder {
         _ method: HTTPMethod, _ path: PathComponent..., summary: String, tag: String,
         request: (any Encodable & Sendable)? = nil, response: (any Encodable & Sendable)?,
         status: HTTPResponseStatus = .ok, paged: Bool = false, authenticated: Bool = true,
+        fileTypes: [String] = [], query: [(name: String, description: String)] = [],
         handler: @escaping @Sendable (Request) async throws -> Output
     ) {
         on(method, path, summary: summary, tag: tag, request: request, response: response, status: status, paged: paged,
-           authenticated: authenticated, handler: handler)
+           authenticated: authenticated, fileTypes: fileTypes, query: query, handler: handler)
     }
 
     func on<Output: AsyncResponseEncodable & Sendable>(
         _ method: HTTPMethod, _ path: [PathComponent], summary: String, tag: String,
         request: (any Encodable & Sendable)? = nil, response: (any Encodable & Sendable)?,
         status: HTTPResponseStatus = .ok, paged: Bool = false, authenticated: Bool = true,
+        fileTypes: [String] = [], query: [(name: String, description: String)] = [],
         handler: @escaping @Sendable (Request) async throws -> Output
     ) {
         let full = prefix + path
@@ -66,7 +72,7 @@ struct APIBuilder {
         }.joined(separator: "/")
         app.apiOperations.append(APIOperation(method: method, path: openAPIPath, summary: summary, tag: tag,
                                               requestExample: request, responseExample: response, status: status,
-                                              paged: paged, requiresAuthentication: authenticated))
+                                              paged: paged, requiresAuthentication: authenticated, fileTypes: fileTypes, query: query))
         routes.on(method, full) { request async throws -> Response in
             if authenticated { _ = try request.requirePrincipal() }
             let response = try await handler(request).encodeResponse(for: request)

@@ -30,13 +30,19 @@ public enum OpenAPIDocument {
             } + (operation.paged ? [
                 ["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1]],
                 ["name": "per", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": 200]],
-            ] : [])
+            ] : []) + operation.query.map { parameter -> [String: Any] in
+                ["name": parameter.name, "in": "query", "required": false, "description": parameter.description, "schema": ["type": "string"]]
+            }
             if !parameters.isEmpty { entry["parameters"] = parameters }
             if let request = operation.requestExample {
                 entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": try schema(of: request), "example": try jsonObject(request)]]]
             }
             var responses: [String: Any] = [:]
-            if let response = operation.responseExample {
+            if !operation.fileTypes.isEmpty {
+                var content: [String: Any] = [:]
+                for type in operation.fileTypes { content[type] = ["schema": ["type": "string", "format": "binary"]] }
+                responses[String(operation.status.code)] = ["description": "Le fichier", "content": content]
+            } else if let response = operation.responseExample {
                 responses[String(operation.status.code)] = ["description": "Succès",
                                                             "content": ["application/json": ["schema": try schema(of: response)]]]
             } else {

@@ -129,7 +129,7 @@ public struct CSRFMiddleware: AsyncMiddleware {
             if presented == nil, request.headers.contentType == .urlEncodedForm || isMultipart, request.body.data == nil {
                 // A body larger than one network read is still streaming here (routes collect it after the
                 // middleware): collect it now, within the routes' limit, to read the form's field.
-                let limit = DocumentUploads.paths.contains(request.url.path) ? DocumentUploads.maximumBodyBytes : request.application.routes.defaultMaxBodySize.value
+                let limit = DocumentUploads.takesFile(request.url.path) ? DocumentUploads.maximumBodyBytes : request.application.routes.defaultMaxBodySize.value
                 _ = try await request.body.collect(max: limit).get()
             }
             if presented == nil, request.headers.contentType == .urlEncodedForm {

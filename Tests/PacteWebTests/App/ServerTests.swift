@@ -48,7 +48,7 @@ struct ServerTests {
                     "shareID": UUID().uuidString, "indicatorID": UUID().uuidString, "articleID": UUID().uuidString,
                     "axisID": UUID().uuidString, "partyID": UUID().uuidString, "itemID": UUID().uuidString,
                     "organisationID": UUID().uuidString, "personID": UUID().uuidString, "commitmentID": UUID().uuidString, "serviceID": UUID().uuidString, "companyID": UUID().uuidString, "interventionID": UUID().uuidString, "committeeID": UUID().uuidString, "orderID": UUID().uuidString, "invoiceID": UUID().uuidString, "deliverableID": UUID().uuidString, "tokenID": UUID().uuidString, "userID": UUID().uuidString, "importID": UUID().uuidString, "invitationID": UUID().uuidString,
-                    "departementCode": "21",
+                    "departementCode": "21", "version": "1", "templateID": UUID().uuidString,
                 ]
                 let outsider = try await app.token("agent.sezanne.ville@demo.pacte.fr")
                 let reader = try await app.token("elu.dijon.dijon@demo.pacte.fr")

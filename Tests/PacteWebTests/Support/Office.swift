@@ -22,22 +22,44 @@ enum Office {
     /// so an amount comes out as `1234.56` rather than `1,234.56 €`.
     static let csvFilter = "csv:Text - txt - csv (StarCalc):59,34,76,1,,1033,false,true,false"
 
-    /// Has LibreOffice read each file (its format told by the extension, `xlsx` or `ods`) and write
-    /// it as CSV with `soffice --convert-to`, one start of LibreOffice for all of them; returns the CSV
-    /// texts in the order of `files`. Everything happens in a scratch folder, removed afterwards, with
-    /// a private profile, so a LibreOffice the user has open does not swallow the request.
+    /// The CSV LibreOffice Calc writes of each spreadsheet (XLSX, ODS), in the order of `files`.
     static func convertToCSV(_ files: [(fileExtension: String, data: Data)]) async throws -> [String] {
+        try await convert(files, filter: csvFilter, outputExtension: "csv").map { data in
+            guard let text = String(data: data, encoding: .utf8) else { throw OfficeError(description: "soffice wrote a CSV that is not UTF-8") }
+            return text
+        }
+    }
+
+    /// The text LibreOffice Writer reads in each document (ODT, DOCX), in UTF-8.
+    static func convertToText(_ files: [(fileExtension: String, data: Data)]) async throws -> [String] {
+        try await convert(files, filter: "txt:Text (encoded):UTF8", outputExtension: "txt").map { data in
+            guard let text = String(data: data, encoding: .utf8) else { throw OfficeError(description: "soffice wrote a text that is not UTF-8") }
+            return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        }
+    }
+
+    /// Each document printed to PDF by LibreOffice Writer.
+    static func convertToPDF(_ files: [(fileExtension: String, data: Data)]) async throws -> [Data] {
+        try await convert(files, filter: "pdf", outputExtension: "pdf")
+    }
+
+    /// Has LibreOffice read each file (its format told by the extension) and write it with the
+    /// `--convert-to` filter, one start of LibreOffice for all of them; returns the files written in
+    /// the order of `files`. Everything happens in a scratch folder, removed afterwards, with a
+    /// private profile, so a LibreOffice the user has open does not swallow the request. What
+    /// LibreOffice says is kept: a file it had to repair makes it say so, and the caller may check.
+    static func convert(_ files: [(fileExtension: String, data: Data)], filter: String, outputExtension: String) async throws -> [Data] {
         guard let soffice = sofficePath else {
-            throw OfficeError(description: "soffice not found on PATH: install the Debian package libreoffice-calc")
+            throw OfficeError(description: "soffice not found on PATH: install the Debian packages libreoffice-calc and libreoffice-writer")
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacte-office-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Numbered names: each CSV is named after its file without the extension.
+        // Numbered names: each output is named after its file without the extension.
         let inputs = files.enumerated().map { directory.appendingPathComponent("fichier-\($0.offset).\($0.element.fileExtension)") }
         for (file, url) in zip(files, inputs) { try file.data.write(to: url) }
         let profile = directory.appendingPathComponent("profile")
-        let output = directory.appendingPathComponent("csv")
+        let output = directory.appendingPathComponent("out")
         let log = directory.appendingPathComponent("soffice.log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
             throw OfficeError(description: "cannot create \(log.path)")
@@ -45,8 +67,8 @@ enum Office {
         let logHandle = try FileHandle(forWritingTo: log)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["timeout", "120", soffice, "-env:UserInstallation=\(profile.absoluteString)", "--headless", "--norestore",
-                             "--convert-to", csvFilter, "--outdir", output.path] + inputs.map(\.path)
+        process.arguments = ["timeout", "180", soffice, "-env:UserInstallation=\(profile.absoluteString)", "--headless", "--norestore",
+                             "--convert-to", filter, "--outdir", output.path] + inputs.map(\.path)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = logHandle
         process.standardError = logHandle
@@ -57,14 +79,14 @@ enum Office {
         try? logHandle.close()
         let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            throw OfficeError(description: "soffice exited with \(status)\(status == 124 ? " (timed out after 120 s)" : ""): \(said)")
+            throw OfficeError(description: "soffice exited with \(status)\(status == 124 ? " (timed out after 180 s)" : ""): \(said)")
         }
         return try inputs.map { file in
-            let csv = output.appendingPathComponent(file.deletingPathExtension().lastPathComponent + ".csv")
-            guard let text = try? String(contentsOf: csv, encoding: .utf8) else {
-                throw OfficeError(description: "soffice wrote no \(csv.lastPathComponent): \(said)")
+            let converted = output.appendingPathComponent(file.deletingPathExtension().lastPathComponent + "." + outputExtension)
+            guard let data = try? Data(contentsOf: converted) else {
+                throw OfficeError(description: "soffice wrote no \(converted.lastPathComponent): \(said)")
             }
-            return text
+            return data
         }
     }
 

@@ -3,21 +3,27 @@ import ZIPFoundation
 
 /// A ZIP file built in memory from named parts, in the order given: OpenDocument requires its
 /// `mimetype` part first and uncompressed, so the caller chooses order and compression.
-enum ZipPackage {
-    struct Part {
-        var path: String
-        var data: Data
+public enum ZipPackage {
+    public struct Part {
+        public var path: String
+        public var data: Data
         /// Stored parts are readable at a fixed offset without unzipping (OpenDocument's `mimetype`).
-        var stored = false
+        public var stored = false
 
-        init(_ path: String, _ text: String, stored: Bool = false) {
+        public init(_ path: String, _ text: String, stored: Bool = false) {
             self.path = path
             self.data = Data(text.utf8)
             self.stored = stored
         }
+
+        public init(_ path: String, data: Data, stored: Bool = false) {
+            self.path = path
+            self.data = data
+            self.stored = stored
+        }
     }
 
-    static func zip(_ parts: [Part]) throws -> Data {
+    public static func zip(_ parts: [Part]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
         for part in parts {
             let data = part.data
@@ -31,6 +37,6 @@ enum ZipPackage {
     }
 }
 
-struct ZipPackageError: Error, CustomStringConvertible {
-    var description: String { "the in-memory ZIP archive returned no data" }
+public struct ZipPackageError: Error, CustomStringConvertible {
+    public var description: String { "the in-memory ZIP archive returned no data" }
 }
