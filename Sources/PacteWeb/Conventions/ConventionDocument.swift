@@ -188,7 +188,7 @@ enum ConventionDocument {
         total += zip(table.totalsPerFunder, table.funderHasKnownAmount).map { amount, known in known ? FrenchFormat.money(amount) : "à préciser" }
         if showGaps { total.append(FrenchFormat.money(table.totalUnfunded)) }
         rows.append(OfficeTable.Row(total, kind: .total))
-        let names = table.funders.filter { $0.shortName != nil }.map { "\($0.displayName) : \($0.name)" }
+        let names = table.funders.filter { $0.shortName != nil && $0.shortName != $0.name }.map { "\($0.displayName) : \($0.name)" }
         return OfficeTable(caption: "Plan de financement annexé (montants \(table.regime.label))" + (names.isEmpty ? "" : " — " + names.joined(separator: " ; ")),
                            columns: columns, rows: rows)
     }

@@ -43,6 +43,7 @@ enum ConventionPage {
                 )),
                 .a(.class("button secondary"), .href("\(base)/imprimer"), .text("Version imprimable")),
                 .a(.class("button secondary"), .href("\(base)/convention.pdf"), .text("Télécharger en PDF")),
+                .a(.class("button secondary"), .href("\(base)/documents"), .text("Documents modifiables (ODT, DOCX)")),
                 .a(.class("button secondary"), .href("\(base)/execution"), .text("Exécution et suivi")),
                 .a(.class("button secondary"), .href("\(base)/gouvernance"), .text("Vie et gouvernance")),
                 .a(.class("button secondary"), .href("\(base)/releves"), .text("Relevés des partenaires")),

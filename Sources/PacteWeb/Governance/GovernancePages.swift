@@ -138,7 +138,8 @@ enum GovernancePages {
         return .group(
             .div(.class("page-actions"),
                  .if(view.canWrite, .a(.class("button"), .href("\(base)/versions/nouvelle"),
-                                       .text(view.versions.isEmpty ? "Figer la version initiale" : "Enregistrer un avenant")))),
+                                       .text(view.versions.isEmpty ? "Figer la version initiale" : "Enregistrer un avenant"))),
+                 .a(.class("button secondary"), .href("\(base)/documents"), .text("Avenants en ODT et DOCX"))),
             view.versions.isEmpty
                 ? .p(.class("muted"), .text("Aucune version figée : enregistrez la version initiale avant de modifier la convention par avenant."))
                 : .group(

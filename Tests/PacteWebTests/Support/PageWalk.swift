@@ -25,7 +25,8 @@ enum PageWalk {
                      "/parametres", "/calendrier", "/territoires/departements", "/territoires/departements/51",
                      "/registre", "/registre?communes=21231%2C99999", "/registre/effectifs", "/organisations/nouvelle",
                      "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/modifier",
-                     "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/facturation"]
+                     "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/facturation",
+                     "/organisations/\(try #require(try await OrganisationModel.query(on: app.db).first()?.id))/modeles"]
         // One service of seed 001, accepted, for the execution pages, its step forms and its notice.
         let seed001 = try await app.conventionID(titled: "seed 001")
         let fa3 = try #require(try await ActionModel.query(on: app.db).filter(\.$convention.$id == seed001).all().first { $0.code == "FA3" }?.id)
@@ -44,7 +45,7 @@ enum PageWalk {
         paths += ["/imports", "/imports/nouveau", "/imports/\(importID)"]
         for convention in try await ConventionModel.query(on: app.db).sort(\.$title).all() {
             let id = try convention.requireID()
-            paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",
+            paths += ["/conventions/\(id)", "/conventions/\(id)/imprimer", "/conventions/\(id)/documents", "/conventions/\(id)/modifier", "/conventions/\(id)/parties/nouvelle",
                       "/conventions/\(id)/actions/nouvelle", "/conventions/\(id)/articles/nouvelle", "/conventions/\(id)/axes/nouvelle",
                       "/conventions/\(id)/execution", "/conventions/\(id)/enveloppes/nouvelle", "/conventions/\(id)/prestations/nouvelle",
                       "/conventions/\(id)/engagements/nouveau", "/conventions/\(id)/gouvernance", "/conventions/\(id)/etape",
