@@ -98,7 +98,8 @@ enum CompanyForms {
         pages.get("entreprises", ":companyID", "attestation-de-minimis") { req async throws -> Page in
             let company = try await CompanyRoutes.company(req)
             let date = try req.query[String.self, at: "date"].map { try Access.date($0, field: "date") } ?? .today()
-            return try await DeMinimisStatement.page(company, on: date, viewer: try req.viewer(), db: req.db)
+            return try await DeMinimisStatement.page(company, on: date, viewer: try req.viewer(),
+                                                     templates: try await OfficeDownload.templates(for: req), db: req.db)
         }
     }
 

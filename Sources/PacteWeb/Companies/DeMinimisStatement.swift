@@ -35,7 +35,7 @@ enum DeMinimisStatement {
         return Facts(company: company, members: members, names: names, assessment: assessment, counted: counted)
     }
 
-    static func page(_ company: CompanyModel, on date: CivilDate, viewer: Viewer, db: any Database) async throws -> Page {
+    static func page(_ company: CompanyModel, on date: CivilDate, viewer: Viewer, templates: [DocumentTemplateModel] = [], db: any Database) async throws -> Page {
         let facts = try await facts(company, on: date, db: db)
         let (members, assessment, counted) = (facts.members, facts.assessment, facts.counted)
         let rows: [Node<HTML.TableContext>] = counted.map { grant in
@@ -72,9 +72,8 @@ enum DeMinimisStatement {
                 .dt(.text("Plafond")), .dd(.text(FrenchFormat.money(assessment.ceiling))),
                 .dt(.text("Reçu sur la période")), .dd(.text(FrenchFormat.money(assessment.received))),
                 .dt(.text("Montant encore possible")), .dd(.text(FrenchFormat.money(assessment.room)))),
-            .p(.class("no-print"), .text("Version modifiable : "),
-               .a(.href("\(path)/attestation-de-minimis.odt?date=\(FrenchFormat.date(date))"), .text("ODT")), .text(", "),
-               .a(.href("\(path)/attestation-de-minimis.docx?date=\(FrenchFormat.date(date))"), .text("DOCX")), .text(".")),
+            .div(.class("no-print"), .h2(.text("Version modifiable")),
+                 OfficeDownload.links("\(path)/attestation-de-minimis", query: "date=\(date.description)", templates: templates, kind: .deMinimisStatement)),
             .p(.class("no-print"), .a(.href(path), .text("Retour à la fiche de l'entreprise")))
         )
         return Page(title: "Relevé de minimis — \(company.name)", section: .companies, viewer: viewer,

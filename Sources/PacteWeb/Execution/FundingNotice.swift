@@ -55,7 +55,8 @@ enum FundingNotice {
                      parts: parts, publicAid: publicAid, date: date, regulation: DeMinimisRegulation.applicable(on: date), basis: basis)
     }
 
-    static func page(_ intervention: InterventionModel, convention: ConventionModel, viewer: Viewer, on db: any Database) async throws -> Page {
+    static func page(_ intervention: InterventionModel, convention: ConventionModel, viewer: Viewer, templates: [DocumentTemplateModel] = [],
+                     on db: any Database) async throws -> Page {
         let facts = try await facts(intervention, convention: convention, on: db)
         let (company, provider, amount, parts) = (facts.company, facts.provider, facts.amount, facts.parts)
         let base = "/conventions/\(try convention.requireID())"
@@ -88,8 +89,8 @@ enum FundingNotice {
                            .td(.class("num"), .text(FrenchFormat.money(amount))))))),
             .h2(.text("Aide de minimis")),
             .p(.text(facts.aidSentence)),
-            .p(.class("no-print"), .text("Version modifiable : "), .a(.href("\(interventionPath)/avis.odt"), .text("ODT")), .text(", "),
-               .a(.href("\(interventionPath)/avis.docx"), .text("DOCX")), .text(".")),
+            .div(.class("no-print"), .h2(.text("Version modifiable")),
+                 OfficeDownload.links("\(interventionPath)/avis", templates: templates, kind: .fundingNotice)),
             .p(.class("no-print"), .a(.href("\(base)/execution#prestation-\(try intervention.requireID())"), .text("Retour au suivi d'exécution")))
         )
         return Page(title: "Avis de financement — \(intervention.label)", section: .conventions, viewer: viewer,

@@ -120,7 +120,8 @@ enum InterventionPages {
         convention.get("prestations", ":interventionID", "avis") { req async throws -> Page in
             let model = try await Access.convention(req)
             let intervention = try await ConventionRoutes.findIntervention(req, model)
-            return try await FundingNotice.page(intervention, convention: model, viewer: try req.viewer(), on: req.db)
+            return try await FundingNotice.page(intervention, convention: model, viewer: try req.viewer(),
+                                                templates: try await OfficeDownload.templates(for: req), on: req.db)
         }
     }
 
