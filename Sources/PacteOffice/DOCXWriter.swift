@@ -202,8 +202,6 @@ public enum DOCXWriter {
                 xml += paragraph(runs, style: styleID(style.displayName))
             case .bullets(let items):
                 xml += items.map { paragraph([OfficeRun($0)], style: styleID("Liste à puces")) }.joined()
-            case .pageBreak:
-                xml += "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"
             case .newPage(let wide):
                 // Word ends a section with the properties of the section it ends.
                 xml += "<w:p><w:pPr>\(sectionProperties(landscape: landscape))</w:pPr></w:p>"

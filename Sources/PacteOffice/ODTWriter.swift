@@ -53,7 +53,7 @@ public enum ODTWriter {
 
     static func paragraphStyle(_ style: OfficeParagraphStyle) -> String { styleName(style.displayName) }
 
-    static func headingStyle(_ level: Int) -> String { level == 0 ? "Titre" : styleName("Titre \(min(level, 3))") }
+    static func headingStyle(_ level: Int) -> String { styleName("Titre \(min(level, 3))") }
 
     static func styles(header: String) -> String {
         func paragraph(_ display: String, parent: String = "Standard", next: String? = nil, outline: Int? = nil,
@@ -126,19 +126,24 @@ public enum ODTWriter {
     static func text(_ value: String) -> String {
         var out = ""
         var spaces = 0
-        func flushSpaces() {
+        var pending = ""
+        func flush() {
+            out += XMLEscaping.escape(pending)
+            pending = ""
             if spaces == 1 { out += " " } else if spaces > 1 { out += " <text:s text:c=\"\(spaces - 1)\"/>" }
             spaces = 0
         }
         for character in value {
             switch character {
-            case " ": spaces += 1
-            case "\n", "\r\n": flushSpaces(); out += "<text:line-break/>"
-            case "\t": flushSpaces(); out += "<text:tab/>"
-            default: flushSpaces(); out += XMLEscaping.escape(String(character))
+            case " ": if !pending.isEmpty { flush() }; spaces += 1
+            case "\n", "\r\n": flush(); out += "<text:line-break/>"
+            case "\t": flush(); out += "<text:tab/>"
+            default:
+                if spaces > 0 { flush() }
+                pending.append(character)
             }
         }
-        flushSpaces()
+        flush()
         return out
     }
 
@@ -156,7 +161,6 @@ public enum ODTWriter {
             cellStyle("CelluleEntete", ##"fo:padding="0.07cm" fo:border="0.5pt solid #7f7f7f" fo:background-color="#e4eaf2""##),
             cellStyle("CelluleTotal", ##"fo:padding="0.07cm" fo:border="0.5pt solid #7f7f7f" fo:background-color="#eeeeee""##),
             cellStyle("CelluleSignature", #"fo:padding="0.15cm" fo:border="none""#),
-            "<style:style style:name=\"SautDePage\" style:family=\"paragraph\" style:parent-style-name=\"Standard\"><style:paragraph-properties fo:break-before=\"page\"/></style:style>",
         ]
         var body = ""
         var landscape = false
@@ -173,14 +177,12 @@ public enum ODTWriter {
                 body += "<text:list text:style-name=\"Puces\">" + items.map {
                     "<text:list-item><text:p text:style-name=\"\(paragraphStyle(.body))\">\(text($0))</text:p></text:list-item>"
                 }.joined() + "</text:list>"
-            case .pageBreak:
-                body += "<text:p text:style-name=\"SautDePage\"/>"
             case .newPage(let wide):
                 landscape = wide
                 body += "<text:p text:style-name=\"\(wide ? "PagePaysage" : "PagePortrait")\"/>"
             case .table(let table):
                 tableCount += 1
-                let (styles, xml) = self.table(table, number: tableCount, textWidthCm: landscape ? 25.7 : 17)
+                let (styles, xml) = self.table(table, number: tableCount, textWidth: landscape ? 25_700 : 17_000)
                 automatic += styles
                 body += xml
             }
@@ -196,15 +198,16 @@ public enum ODTWriter {
         "<style:style style:name=\"\(name)\" style:family=\"table-cell\"><style:table-cell-properties \(properties)/></style:style>"
     }
 
-    static func table(_ table: OfficeTable, number: Int, textWidthCm: Double) -> (styles: [String], xml: String) {
+    /// `textWidth` in hundredths of a millimetre: A4 less the margins.
+    static func table(_ table: OfficeTable, number: Int, textWidth: Int) -> (styles: [String], xml: String) {
         let name = "Tableau\(number)"
         let totalWeight = table.columns.reduce(0) { $0 + $1.width }
         var styles = ["<style:style style:name=\"\(name)\" style:family=\"table\" style:parent-style-name=\"Tableau\">"
-                      + "<style:table-properties style:width=\"\(centimetres(textWidthCm))\" table:align=\"margins\"/></style:style>"]
+                      + "<style:table-properties style:width=\"\(millimetres(textWidth))\" table:align=\"margins\"/></style:style>"]
         for (index, column) in table.columns.enumerated() {
-            let width = textWidthCm * Double(column.width) / Double(max(totalWeight, 1))
+            let width = textWidth * column.width / max(totalWeight, 1)
             styles.append("<style:style style:name=\"\(name).C\(index)\" style:family=\"table-column\">"
-                          + "<style:table-column-properties style:column-width=\"\(centimetres(width))\"/></style:style>")
+                          + "<style:table-column-properties style:column-width=\"\(millimetres(width))\"/></style:style>")
         }
         let grid = table.style == .grid
         func row(_ cells: [String], kind: OfficeTable.Row.Kind, heading: Bool) -> String {
@@ -234,8 +237,9 @@ public enum ODTWriter {
         return (styles, xml)
     }
 
-    static func centimetres(_ value: Double) -> String {
-        // A layout measure, not an amount: the only place a Double is right here.
-        String(format: "%.3fcm", locale: Locale(identifier: "en_US_POSIX"), value)
+    /// `4250` hundredths of a millimetre → `42.50mm`.
+    static func millimetres(_ hundredths: Int) -> String {
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)mm"
     }
 }

@@ -22,22 +22,7 @@ public struct OfficeDocument: Sendable, Hashable {
     public mutating func paragraph(_ runs: [OfficeRun], style: OfficeParagraphStyle = .body) { blocks.append(.paragraph(runs, style: style)) }
     public mutating func bullets(_ items: [String]) { if !items.isEmpty { blocks.append(.bullets(items)) } }
     public mutating func table(_ table: OfficeTable) { blocks.append(.table(table)) }
-    public mutating func pageBreak() { blocks.append(.pageBreak) }
     public mutating func newPage(landscape: Bool) { blocks.append(.newPage(landscape: landscape)) }
-
-    /// Every text the document shows, in order: what a reader of the file would find.
-    public var plainText: String {
-        blocks.map { block -> String in
-            switch block {
-            case .heading(let text, _): text
-            case .paragraph(let runs, _): runs.map(\.text).joined()
-            case .bullets(let items): items.joined(separator: "\n")
-            case .table(let table): ([table.caption].compactMap { $0 } + [table.columns.map(\.title).joined(separator: "\t")]
-                                     + table.rows.map { $0.cells.joined(separator: "\t") }).joined(separator: "\n")
-            case .pageBreak, .newPage: ""
-            }
-        }.joined(separator: "\n")
-    }
 }
 
 public enum OfficeBlock: Sendable, Hashable {
@@ -46,7 +31,6 @@ public enum OfficeBlock: Sendable, Hashable {
     case paragraph([OfficeRun], style: OfficeParagraphStyle)
     case bullets([String])
     case table(OfficeTable)
-    case pageBreak
     /// A new page in that orientation, until the next one: a wide financing table reads best across.
     case newPage(landscape: Bool)
 }
@@ -64,7 +48,7 @@ public struct OfficeRun: Sendable, Hashable {
 }
 
 /// The paragraph styles a document uses, by the name a French user sees in the style list.
-public enum OfficeParagraphStyle: String, Sendable, Hashable, CaseIterable {
+public enum OfficeParagraphStyle: String, Sendable, Hashable {
     case body, note, caption, tableText, tableNumber, tableHeading, signature
 
     public var displayName: String {

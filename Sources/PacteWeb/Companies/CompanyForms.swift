@@ -97,8 +97,7 @@ enum CompanyForms {
         }
         pages.get("entreprises", ":companyID", "attestation-de-minimis") { req async throws -> Page in
             let company = try await CompanyRoutes.company(req)
-            let date = try req.query[String.self, at: "date"].map { try Access.date($0, field: "date") } ?? .today()
-            return try await DeMinimisStatement.page(company, on: date, viewer: try req.viewer(),
+            return try await DeMinimisStatement.page(company, on: try DeMinimisStatement.requestedDate(req), viewer: try req.viewer(),
                                                      templates: try await OfficeDownload.templates(for: req), db: req.db)
         }
     }

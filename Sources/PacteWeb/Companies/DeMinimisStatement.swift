@@ -26,6 +26,11 @@ enum DeMinimisStatement {
         }
     }
 
+    /// The statement's date: `?date=` (jj/mm/aaaa or AAAA-MM-JJ), today when absent.
+    static func requestedDate(_ req: Request) throws -> CivilDate {
+        try req.query[String.self, at: "date"].map { try Access.date($0, field: "date") } ?? .today()
+    }
+
     static func facts(_ company: CompanyModel, on date: CivilDate, db: any Database) async throws -> Facts {
         let (ledger, grants) = try await DeMinimisStore.ledger(of: company, on: db)
         let members = try await DeMinimisStore.undertaking(of: company, on: db)

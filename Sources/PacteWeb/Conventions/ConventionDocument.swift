@@ -72,6 +72,7 @@ enum ConventionDocument {
             + " (\(party.roles.map(\.label).joined(separator: ", ").lowercased())).")]
     }
 
+    /// The duration as the printable page and the documents state it.
     static func durationSentence(_ c: ConventionModel) -> String {
         "La convention prend effet le \(UI.date(c.startsOn)) et s'achève le \(UI.date(c.endsOn))"
             + (c.renewal.map { " ; \($0.label.lowercased())" } ?? "")

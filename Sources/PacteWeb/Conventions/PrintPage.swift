@@ -33,9 +33,7 @@ enum PrintPage {
             .h2(.text("Il a été convenu ce qui suit")),
             ConventionPage.articles(view),
             .h2(.text("Durée")),
-            .p(.text("La convention prend effet le \(UI.date(c.startsOn)) et s'achève le \(UI.date(c.endsOn))"
-                + (c.renewal.map { " ; \($0.label.lowercased())" } ?? "")
-                + (c.noticeMonths.map { ", préavis de \($0) mois" } ?? "") + ".")),
+            .p(.text(ConventionDocument.durationSentence(c))),
             .h2(.text("Signatures")),
             .p(.text("Fait en \(max(signatories.count, 1)) exemplaires originaux, le \(UI.date(c.signedOn)).")),
             .div(.class("grid"), .forEach(signatories) { party in

@@ -40,8 +40,7 @@ enum DocumentRoutes {
 
     static func deMinimisStatement(_ req: Request, format: OfficeFormat) async throws -> Response {
         let company = try await CompanyRoutes.company(req)
-        let date = try req.query[String.self, at: "date"].map { try Access.date($0, field: "date") } ?? .today()
-        let facts = try await DeMinimisStatement.facts(company, on: date, db: req.db)
+        let facts = try await DeMinimisStatement.facts(company, on: try DeMinimisStatement.requestedDate(req), db: req.db)
         return try await OfficeDownload.response(req, kind: .deMinimisStatement, format: format, title: "releve de minimis \(company.name)",
                                                  document: { DeMinimisStatement.document(facts) }, values: { TemplateValues.deMinimisStatement(facts) })
     }
