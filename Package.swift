@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         // The pure domain core: Foundation only, no framework, no database.
@@ -76,7 +78,8 @@ let package = Package(
             resources: [.copy("Resources/reference"), .copy("Resources/demo")]
         ),
         // HTTP: routes, JSON API, HTML pages (Plot), SVG charts, authentication, authorisation,
-        // problem+json errors, OpenAPI, spreadsheet exports (ZIPFoundation zips the hand-written XML).
+        // problem+json errors, OpenAPI, spreadsheet exports (ZIPFoundation zips the hand-written XML),
+        // health, readiness, metrics and request logs.
         .target(
             name: "PacteWeb",
             dependencies: [
@@ -97,6 +100,9 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 // The identity provider's token, userinfo and key endpoints (already Vapor's).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // `/metrics` in Prometheus's text format; JSON request logs through swift-log.
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources/static")]
         ),

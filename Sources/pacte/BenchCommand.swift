@@ -11,11 +11,11 @@ import Vapor
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Mesures de performance (affiche des chiffres, n'échoue jamais sur un temps).",
-        subcommands: [Generate.self, Scale.self, Pages.self, Audit.self])
+        subcommands: [Generate.self, Scale.self, Cluster.self, Pages.self, Audit.self])
 
     struct Pages: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Temps de rendu de chaque page côté serveur avec les données de démonstration, comparé à /health.")
+            abstract: "Temps de rendu de chaque page côté serveur avec les données de démonstration, comparé à /ready.")
 
         @ArgumentParser.Option(help: "Mesures par page (après 5 tours de chauffe).")
         var iterations: Int = 200

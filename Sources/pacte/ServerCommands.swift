@@ -22,21 +22,44 @@ struct DatabaseOptions: ParsableArguments {
 
     static let loggingBootstrapped = NIOLockedValueBox(false)
 
-    /// A configured application (not started); the caller shuts it down.
-    func application(arguments: [String] = ["pacte"]) async throws -> Application {
+    /// A configured application (not started); the caller shuts it down. `instance` names the
+    /// process in logs, metrics and PostgreSQL when `PACTE_INSTANCE` does not.
+    func application(arguments: [String] = ["pacte"], instance: String? = nil) async throws -> Application {
         var environment = Environment(name: ProcessInfo.processInfo.environment["PACTE_ENV"] ?? "production", arguments: arguments)
         // The logging system takes one bootstrap per process; `bench scale` opens several applications.
         if !Self.loggingBootstrapped.withLockedValue({ done in defer { done = true }; return done }) {
-            try LoggingSystem.bootstrap(from: &environment)
+            try LogFormat.bootstrap(from: &environment)
         }
+        var settings = try PacteSettings.fromEnvironment()
+        if settings.instance == nil { settings.instance = instance }
         let app = try await Application.make(environment)
         do {
-            try PacteApp.configure(app, location: try location, settings: try .fromEnvironment())
+            try PacteApp.configure(app, location: try location, settings: settings)
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
         return app
+    }
+}
+
+/// How log lines are written (`PACTE_LOG_FORMAT`): `text` for a terminal, `json` (one object per
+/// line, request lines at `info` unless `LOG_LEVEL` says otherwise) for a log collector.
+enum LogFormat {
+    static func bootstrap(from environment: inout Environment) throws {
+        let format = ProcessInfo.processInfo.environment["PACTE_LOG_FORMAT"]?.lowercased() ?? "text"
+        switch format {
+        case "text", "":
+            try LoggingSystem.bootstrap(from: &environment)
+        case "json":
+            let explicit = ProcessInfo.processInfo.environment["LOG_LEVEL"] != nil || environment.arguments.contains("--log")
+            try LoggingSystem.bootstrap(from: &environment) { detected in
+                let level = explicit ? detected : .info
+                return { label in JSONLogHandler(label: label, level: level) }
+            }
+        default:
+            throw ValidationError("PACTE_LOG_FORMAT vaut « \(format) » : text ou json.")
+        }
     }
 }
 
@@ -77,7 +100,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let port = self.port ?? Int(ProcessInfo.processInfo.environment["PORT"] ?? "") ?? 8080
-        let app = try await database.application(arguments: ["pacte", "serve", "--hostname", hostname, "--port", String(port)])
+        let app = try await database.application(arguments: ["pacte", "serve", "--hostname", hostname, "--port", String(port)],
+                                                 instance: "\(ProcessInfo.processInfo.hostName):\(port)")
         do {
             if !noMigrate {
                 try await DatabaseSetup.prepare(app.db)
@@ -85,6 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             if demo { printDemoAccounts(try await loadDemo(app)) }
             print("Pacte écoute sur http://\(hostname):\(port) — base : \(try database.location)")
+            let watchdog = PoolWatchdog.start(app, location: try database.location)
+            defer { watchdog?.cancel() }
             try await app.execute()
             try await app.asyncShutdown()
         } catch {

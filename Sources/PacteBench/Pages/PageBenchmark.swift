@@ -7,7 +7,7 @@ import Vapor
 
 /// Server-side time of every page with the demo data: each request goes through the whole
 /// middleware chain (session, principal, CSRF, security headers), its queries and the HTML
-/// rendering, in-process, without the network. `GET /health` (one `SELECT 1`), measured in the
+/// rendering, in-process, without the network. `GET /ready` (one query of the migration log), measured in the
 /// same run, is the reference the ratios are quoted against.
 public enum PageBenchmark {
     public struct Row: Sendable {
@@ -31,7 +31,7 @@ public enum PageBenchmark {
         let action = try await ActionModel.query(on: db).filter(\.$convention.$id == id).sort(\.$position).first()!.requireID()
         let base = "/conventions/\(id)"
         return [
-            ("Référence : /health (SELECT 1)", "/health"),
+            ("Référence : /ready (une requête à la base)", "/ready"),
             ("Tableau de bord", "/"),
             ("Liste des conventions", "/conventions"),
             ("Annuaire (recherche « Marne »)", "/organisations?q=Marne"),

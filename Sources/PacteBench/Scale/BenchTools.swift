@@ -17,9 +17,10 @@ public enum BenchTools {
         public var description: String
     }
 
-    /// The path of `name` on PATH, or nil.
+    /// The path of `name` on PATH (or in the system folders root's PATH has), or nil.
     public static func which(_ name: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let path: [String] = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        for directory in path + ["/usr/sbin", "/sbin"] {
             let path = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
@@ -85,7 +86,9 @@ public final class ServerProcess: @unchecked Sendable {
     public let process: Process
     public let logPath: String
 
-    public init(executable: String, databaseURL: String, port: Int, logPath: String) throws {
+    /// `environment` adds to (or overrides) this process's variables; the log is appended to, so
+    /// that a server restarted on the same port keeps one log.
+    public init(executable: String, databaseURL: String, port: Int, logPath: String, environment extra: [String: String] = [:]) throws {
         self.port = port
         self.logPath = logPath
         process = Process()
@@ -94,9 +97,11 @@ public final class ServerProcess: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["PACTE_ENV"] = "production"
         environment["LOG_LEVEL"] = "warning"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try log.seekToEnd()
         process.standardOutput = log
         process.standardError = log
         try process.run()
@@ -122,6 +127,13 @@ public final class ServerProcess: @unchecked Sendable {
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL: the process dies at once, its requests in flight with it, as in a crash.
+    public func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }

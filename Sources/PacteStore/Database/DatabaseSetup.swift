@@ -47,21 +47,44 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 public enum DatabaseSetup {
-    /// Registers the database and every migration with the application.
-    public static func configure(_ app: Application, location: DatabaseLocation) throws {
+    /// Connections each event loop may open (`PACTE_DATABASE_CONNECTIONS`, Fluent's 1 by default).
+    public static let defaultConnectionsPerEventLoop = 1
+
+    /// Registers the database and every migration with the application. On PostgreSQL, the
+    /// connections carry `application_name` = `pacte <instance>`, so that `pg_stat_activity` (and
+    /// `/metrics`) tells the instances apart.
+    public static func configure(_ app: Application, location: DatabaseLocation, instance: String? = nil,
+                                 connectionsPerEventLoop: Int = defaultConnectionsPerEventLoop) throws {
         switch location {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
+            // One connection a loop: SQLite writes one at a time, more connections would only contend.
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
             configuration.searchPath = nil
-            app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
+            if let instance {
+                configuration.coreConfiguration.options.additionalStartupParameters.append(("application_name", applicationName(instance: instance)))
+            }
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerEventLoop, sqlLogLevel: .trace),
+                              as: .psql)
         }
         app.migrations.add(PacteMigrations.all)
+    }
+
+    /// `pacte <instance>`, cut to PostgreSQL's 63 bytes for a name.
+    public static func applicationName(instance: String) -> String {
+        var name = "pacte " + instance
+        while name.utf8.count > 63 { name.removeLast() }
+        return name
+    }
+
+    /// The connections an application may hold: its pool on each event loop.
+    public static func connectionLimit(eventLoops: Int, connectionsPerEventLoop: Int = defaultConnectionsPerEventLoop) -> Int {
+        eventLoops * connectionsPerEventLoop
     }
 
     /// Pragmas that belong to the SQLite file: write-ahead logging lets readers, `pacte backup`

@@ -31,12 +31,6 @@ enum APIRoutes {
         DocumentRoutes.registerAPI(api)
         TemplatePages.register(api)
 
-        app.get("health") { req async -> Response in
-            let ok = await DatabaseSetup.isReachable(req.db)
-            let response = Response(status: ok ? .ok : .serviceUnavailable)
-            try? response.content.encode(["status": ok ? "ok" : "base de données injoignable"], as: .json)
-            return response
-        }
         let document = try OpenAPIDocument.json(for: app.apiOperations)
         app.get("api", "openapi.json") { _ -> Response in
             let response = Response(status: .ok, body: .init(data: document))

@@ -19,15 +19,26 @@ public struct PacteSettings: Sendable {
     public var smtp: SMTPConfiguration?
     /// ProConnect sign-in (`PACTE_OIDC_ISSUER`, `PACTE_OIDC_CLIENT_ID`, `PACTE_OIDC_CLIENT_SECRET`).
     public var oidc: OIDCSettings?
+    /// The bearer token `/metrics` asks for (`PACTE_METRICS_TOKEN`); without one, `/metrics` is off.
+    public var metricsToken: String?
+    /// This process's name in logs, metrics and PostgreSQL's `application_name` (`PACTE_INSTANCE`;
+    /// `pacte serve` defaults to host and port).
+    public var instance: String?
+    /// PostgreSQL connections per event loop (`PACTE_DATABASE_CONNECTIONS`, 1 by default).
+    public var databaseConnectionsPerEventLoop: Int
 
     public init(secureCookies: Bool = false, trustProxy: Bool = false, bcryptCost: Int = 12, pageCacheMegabytes: Int = 0,
-                smtp: SMTPConfiguration? = nil, oidc: OIDCSettings? = nil) {
+                smtp: SMTPConfiguration? = nil, oidc: OIDCSettings? = nil, metricsToken: String? = nil, instance: String? = nil,
+                databaseConnectionsPerEventLoop: Int = DatabaseSetup.defaultConnectionsPerEventLoop) {
         self.secureCookies = secureCookies
         self.trustProxy = trustProxy
         self.bcryptCost = bcryptCost
         self.pageCacheMegabytes = pageCacheMegabytes
         self.smtp = smtp
         self.oidc = oidc
+        self.metricsToken = metricsToken
+        self.instance = instance
+        self.databaseConnectionsPerEventLoop = databaseConnectionsPerEventLoop
     }
 
     /// Throws, in French, on a setting that is set but unreadable: better than starting without it.
@@ -39,8 +50,34 @@ public struct PacteSettings: Sendable {
             bcryptCost: Int(env["PACTE_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12,
             pageCacheMegabytes: Int(env["PACTE_PAGE_CACHE_MB"] ?? "").map { min(max($0, 0), 4_096) } ?? 64,
             smtp: try SMTPConfiguration.fromEnvironment(env),
-            oidc: try OIDCSettings.fromEnvironment(env))
+            oidc: try OIDCSettings.fromEnvironment(env),
+            metricsToken: try metricsToken(env["PACTE_METRICS_TOKEN"]),
+            instance: env["PACTE_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 },
+            databaseConnectionsPerEventLoop: try connections(env["PACTE_DATABASE_CONNECTIONS"]))
     }
+
+    /// A metrics token guessable by trying is no protection: 24 characters at least.
+    static func metricsToken(_ raw: String?) throws -> String? {
+        guard let raw, !raw.isEmpty else { return nil }
+        guard raw.count >= 24 else {
+            throw SettingError("PACTE_METRICS_TOKEN est trop court (\(raw.count) caractères) : 24 au moins, par exemple `openssl rand -hex 24`.")
+        }
+        return raw
+    }
+
+    static func connections(_ raw: String?) throws -> Int {
+        guard let raw, !raw.isEmpty else { return DatabaseSetup.defaultConnectionsPerEventLoop }
+        guard let count = Int(raw), (1...64).contains(count) else {
+            throw SettingError("PACTE_DATABASE_CONNECTIONS vaut « \(raw) » : un nombre de connexions par boucle d'événements, de 1 à 64.")
+        }
+        return count
+    }
+}
+
+/// A setting that is set but unreadable: the server refuses to start and says which and why.
+public struct SettingError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 struct PacteSettingsKey: StorageKey { typealias Value = PacteSettings }
@@ -73,8 +110,11 @@ public enum PacteApp {
     /// Wires database, sessions, middleware and routes. Migrations are registered, not run.
     public static func configure(_ app: Application, location: DatabaseLocation, settings: PacteSettings) throws {
         app.pacteSettings = settings
-        app.pageCache = PageCache(budget: settings.pageCacheMegabytes << 20)
-        try DatabaseSetup.configure(app, location: location)
+        let telemetry = Telemetry(instance: settings.instance ?? "pacte")
+        app.telemetry = telemetry
+        app.pageCache = PageCache(budget: settings.pageCacheMegabytes << 20) { hit in telemetry.recordPageCache(hit: hit) }
+        try DatabaseSetup.configure(app, location: location, instance: settings.instance,
+                                    connectionsPerEventLoop: settings.databaseConnectionsPerEventLoop)
         app.passwords.use(.bcrypt(cost: settings.bcryptCost))
         if let oidc = settings.oidc {
             app.oidcProvider = OIDCProvider(settings: oidc)
@@ -90,7 +130,7 @@ public enum PacteApp {
         }
 
         app.middleware = Middlewares()
-        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+        app.middleware.use(RequestTelemetryMiddleware())
         app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(ProblemMiddleware())
         app.middleware.use(app.sessions.middleware)
@@ -98,6 +138,7 @@ public enum PacteApp {
         app.middleware.use(CSRFMiddleware())
         app.routes.defaultMaxBodySize = "2mb"
 
+        OperationsRoutes.register(on: app)
         try APIRoutes.register(on: app)
         PageRoutes.register(on: app)
     }

@@ -80,8 +80,12 @@ public final class PageCache: Sendable {
     let memos: StampedMemos
     private let state = NIOLockedValueBox(State())
 
-    public init(budget: Int) {
+    /// Told of every look-up, kept (`true`) or rendered (`false`): the metrics count them.
+    let observer: (@Sendable (_ hit: Bool) -> Void)?
+
+    public init(budget: Int, observer: (@Sendable (_ hit: Bool) -> Void)? = nil) {
         self.budget = budget
+        self.observer = observer
         self.memos = StampedMemos(enabled: budget > 0)
     }
 
@@ -101,6 +105,7 @@ public final class PageCache: Sendable {
             state.entries[fullKey]?.lastUsed = state.clock
             return entry.template
         }
+        observer?(cached != nil)
         let template: Template
         if let cached {
             template = cached

@@ -93,6 +93,6 @@ extension Request {
     /// Wants a page rather than JSON: everything outside the API.
     var wantsHTML: Bool {
         let path = url.path
-        return !(path.hasPrefix("/api/") || path == "/health" || path.hasPrefix("/static/") || path == "/formulaires/verifier")
+        return !(path.hasPrefix("/api/") || OperationsRoutes.paths.contains(path) || path == "/formulaires/verifier" || path.hasPrefix("/static/"))
     }
 }

@@ -105,7 +105,8 @@ extension ConventionRoutes {
         try await checkAction(input.actionID, of: convention, on: req.db)
         let model = CommitmentModel(conventionID: try convention.requireID(), funderID: input.funderID, actionID: input.actionID,
                                     year: input.year, label: try required(input.label, "label"), amount: input.amount.money)
-        return try await Commitments.commit(model, actor: try req.requirePrincipal().actor, on: req.db)
+        let actor = try req.requirePrincipal().actor
+        return try await req.countingRefusals { try await Commitments.commit(model, actor: actor, on: req.db) }
     }
 
     static func findCommitment(_ req: Request, _ convention: ConventionModel) async throws -> CommitmentModel {

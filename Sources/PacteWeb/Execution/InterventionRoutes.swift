@@ -128,11 +128,14 @@ extension ConventionRoutes {
         let actor = try req.requirePrincipal().actor
         let date = input.date ?? .today()
         switch step {
-        case .accept: try await Interventions.accept(model, on: date, actor: actor, db: req.db)
+        case .accept: try await req.countingRefusals { try await Interventions.accept(model, on: date, actor: actor, db: req.db) }
         case .deliver: try await Interventions.deliver(model, on: date, deliverable: input.deliverable, actor: actor, db: req.db)
         case .invoice:
-            try await Interventions.invoice(model, number: try required(input.invoiceNumber, "invoiceNumber"), on: date,
-                                            amount: input.amount?.money ?? Money(cents: model.quoteCents), actor: actor, db: req.db)
+            let number = try required(input.invoiceNumber, "invoiceNumber")
+            try await req.countingRefusals {
+                try await Interventions.invoice(model, number: number, on: date, amount: input.amount?.money ?? Money(cents: model.quoteCents),
+                                                actor: actor, db: req.db)
+            }
         case .pay: try await Interventions.pay(model, on: date, actor: actor, db: req.db)
         case .cancel: try await Interventions.cancel(model, reason: try required(input.reason, "reason"), actor: actor, db: req.db)
         }

@@ -55,6 +55,8 @@ public struct PrincipalMiddleware: AsyncMiddleware {
     public init() {}
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // The probes and the metrics serve no account: `/metrics`'s bearer is its own token, not an API token.
+        if OperationsRoutes.paths.contains(request.url.path) { return try await next.respond(to: request) }
         let memos = request.application.pageCache.memos
         if let bearer = request.headers.bearerAuthorization {
             guard let principal = try await Self.fromToken(bearer.token, request: request, memos: memos) else {
@@ -165,9 +167,12 @@ enum SignInLimiter {
     static let perAddress = 20
 
     static func address(of request: Request) -> String {
+        // The last address is the one our load balancer saw and appended; those before it are
+        // whatever the client wrote, and a client must not choose the address its attempts count on.
         if request.application.pacteSettings.trustProxy,
-           let forwarded = request.headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
+           let forwarded = request.headers[.xForwardedFor].joined(separator: ",").split(separator: ",").last?
+               .trimmingCharacters(in: .whitespaces), !forwarded.isEmpty {
+            return forwarded
         }
         return request.remoteAddress?.ipAddress ?? "inconnue"
     }
