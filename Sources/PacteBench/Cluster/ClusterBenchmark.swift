@@ -149,7 +149,6 @@ public struct ClusterBenchmark: Sendable {
 
         var lines = ["Pacte — grappe de \(instances) serveurs derrière nginx, PostgreSQL \(postgres.port), \(clients) clients, "
                      + "\(short ? "forme courte" : "forme longue") (\(seconds) s par phase)."]
-        var failures: [String] = []
 
         Self.say("Référence : /health à travers nginx (\(healthSeconds) s)…")
         let healthTally = ClusterLoad.Tally()
@@ -231,11 +230,15 @@ public struct ClusterBenchmark: Sendable {
         // Every server ready again, straight, not through nginx: a server whose pool the restart of
         // PostgreSQL broke answers `/ready` with 503 until its watchdog has had it started again.
         Self.say("Attente de chaque serveur prêt…")
-        for port in ports {
-            for _ in 0..<120 {
-                if await ClusterLoad.send(client, .GET, "http://127.0.0.1:\(port)/ready", tally: nil).status == 200 { break }
-                try? await Task.sleep(for: .milliseconds(500))
+        let readyBy = ContinuousClock().now + .seconds(90)
+        var failures: [String] = []
+        for (index, port) in ports.enumerated() {
+            var ready = false
+            while !ready, ContinuousClock().now < readyBy {
+                ready = await ClusterLoad.send(client, .GET, "http://127.0.0.1:\(port)/ready", tally: nil).status == 200
+                if !ready { try? await Task.sleep(for: .milliseconds(500)) }
             }
+            if !ready { failures.append("app-\(index + 1) n'est pas redevenu prêt dans les 90 s") }
         }
         // Once every server is back (the watchdog may have had one restarted).
         var traced = await ClusterLoad.send(client, .GET, nginx.base + "/ready", tally: nil)
