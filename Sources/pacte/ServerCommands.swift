@@ -109,6 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             if demo { printDemoAccounts(try await loadDemo(app)) }
             print("Pacte écoute sur http://\(hostname):\(port) — base : \(try database.location)")
+            // Under systemd or a pipe stdout is block-buffered: without this the demo accounts and this line wait for kilobytes more.
+            fflush(nil)
             let watchdog = PoolWatchdog.start(app, location: try database.location)
             defer { watchdog?.cancel() }
             try await app.execute()

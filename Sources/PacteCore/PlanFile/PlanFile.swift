@@ -212,10 +212,13 @@ extension PlanFile {
             vat = .standardVAT
         }
         let referenceDayRate = try dayRate.map { text throws(PlanFileError) in try parseMoney(text, path: "dayRate", regime: regime) }
+        // The title and the funders' names end up as typed in the SCDL open-data files.
+        if let refusal = SpreadsheetFormula.openDataRefusal(title, label: "title") { throw PlanFileError(path: "title", message: refusal) }
         var funderList: [Funder] = []
         for (i, entry) in funders.enumerated() {
             let path = "funders[\(i)]"
             guard !entry.id.isEmpty else { throw PlanFileError(path: path + ".id", message: "identifiant vide.") }
+            if let refusal = SpreadsheetFormula.openDataRefusal(entry.name, label: "name") { throw PlanFileError(path: path + ".name", message: refusal) }
             var siren: Siren?
             if let text = entry.siren {
                 do { siren = try Siren(text) } catch { throw PlanFileError(path: path + ".siren", message: error.description) }

@@ -98,8 +98,8 @@ public struct ConventionIn: Documented {
     }
 
     func apply(to m: ConventionModel) throws {
-        if let title { m.title = try required(title, "title") }
-        if let reference { m.reference = reference }
+        if let title { m.title = try publishable(try required(title, "title"), "title", label: "Intitulé") }
+        if let reference { m.reference = try publishable(reference, "reference", label: "Référence") }
         if let object { m.object = object }
         if let status { m.status = status }
         if let signedOn { m.signedOn = signedOn }

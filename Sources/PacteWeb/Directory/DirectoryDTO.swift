@@ -56,7 +56,7 @@ public struct OrganisationIn: Documented {
     }
 
     func apply(to m: OrganisationModel) throws {
-        if let name { m.name = try required(name, "name") }
+        if let name { m.name = try publishable(try required(name, "name"), "name", label: "Nom") }
         if let shortName { m.shortName = shortName }
         if let kind { m.kind = kind }
         if let siren { m.siren = siren }

@@ -99,7 +99,8 @@ enum DirectoryRoutes {
                                        ("epci", "ref_epci", "Intercommunalités à fiscalité propre 2026 : q = nom ou SIREN"),
                                        ("naf", "ref_naf", "Nomenclature NAF rév. 2 : q = code ou libellé")] {
             api.on(.GET, "reference", PathComponent(stringLiteral: path), summary: summary, tag: "Référentiels",
-                   response: [ReferenceEntryOut.example]) { req in
+                   response: [ReferenceEntryOut.example],
+                   query: [QueryParameter(name: "q", description: "texte cherché, deux caractères au moins", isRequired: true, minimumLength: 2)]) { req in
                 try await searchReference(table: table, req)
             }
         }

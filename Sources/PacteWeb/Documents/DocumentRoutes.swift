@@ -10,8 +10,8 @@ import Vapor
 /// minimis statement: one handler per document serves the page link (`….odt`, `….docx`) and the
 /// API route (`?format=`), so both give the same file.
 enum DocumentRoutes {
-    static let formatQuery = (name: "format", description: "odt (par défaut) ou docx")
-    static let templateQuery = (name: "template", description: "identifiant d'un modèle de l'une de vos organisations (le fichier est alors au format du modèle)")
+    static let formatQuery = QueryParameter(name: "format", description: "odt (par défaut) ou docx", values: ["odt", "docx"])
+    static let templateQuery = QueryParameter(name: "template", description: "identifiant d'un modèle de l'une de vos organisations (le fichier est alors au format du modèle) ; vide ou absent : le modèle de Pacte")
 
     static func convention(_ req: Request, format: OfficeFormat) async throws -> Response {
         let model = try await Access.convention(req)
@@ -66,7 +66,7 @@ enum DocumentRoutes {
     }
 
     static func registerAPI(_ api: APIBuilder) {
-        func on(_ path: [PathComponent], _ summary: String, tag: String, extraQuery: [(name: String, description: String)] = [], _ handler: @escaping Handler) {
+        func on(_ path: [PathComponent], _ summary: String, tag: String, extraQuery: [QueryParameter] = [], _ handler: @escaping Handler) {
             api.on(.GET, path, summary: summary, tag: tag, response: nil, fileTypes: OfficeDownload.mediaTypes,
                    query: [formatQuery, templateQuery] + extraQuery) { req async throws -> Response in
                 try await handler(req, try OfficeDownload.format(req.query[String.self, at: "format"] ?? "odt"))
@@ -79,7 +79,7 @@ enum DocumentRoutes {
         on(convention + ["interventions", ":interventionID", "funding-notice"], "L'avis de financement d'une prestation en document modifiable",
            tag: "Documents", fundingNotice)
         on(["companies", ":companyID", "de-minimis-statement"], "Le relevé des aides de minimis d'une entreprise en document modifiable",
-           tag: "Documents", extraQuery: [(name: "date", description: "date du relevé, AAAA-MM-JJ ou jj/mm/aaaa (aujourd'hui par défaut)")], deMinimisStatement)
+           tag: "Documents", extraQuery: [QueryParameter(name: "date", description: "date du relevé, AAAA-MM-JJ ou jj/mm/aaaa (aujourd'hui par défaut)")], deMinimisStatement)
     }
 }
 

@@ -48,7 +48,12 @@ public struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let problem = Self.problem(for: error)
+            var problem = Self.problem(for: error)
+            let allowed = problem.status == .notFound && request.route == nil
+                ? Self.allowedMethods(request.url.path, among: request.application.apiOperations) : []
+            if !allowed.isEmpty {
+                problem = Problem(.methodNotAllowed, "Méthode \(request.method.rawValue) non autorisée pour cette adresse : \(allowed.joined(separator: ", ")) seulement.")
+            }
             if problem.status.code >= 500 {
                 request.logger.report(error: error)
             }
@@ -63,8 +68,21 @@ public struct ProblemMiddleware: AsyncMiddleware {
             response.body = .init(data: try encoder.encode(body))
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             if problem.status == .tooManyRequests { response.headers.replaceOrAdd(name: .retryAfter, value: "900") }
+            if !allowed.isEmpty { response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
             return response
         }
+    }
+
+    /// The methods the API document declares for an address no route answered with this method: a
+    /// `DELETE` on a read-only list is a 405 naming what is allowed (RFC 9110), not a 404.
+    static func allowedMethods(_ path: String, among operations: [APIOperation]) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let methods = operations.filter { operation in
+            let pattern = operation.path.split(separator: "/", omittingEmptySubsequences: true)
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { template, segment in template.hasPrefix("{") || template == segment }
+        }.map(\.method.rawValue)
+        return Set(methods).sorted()
     }
 
     /// Browsers get a page in the site's layout; a missing sign-in sends them to the sign-in form.

@@ -372,10 +372,13 @@ enum GovernanceRoutes {
         }
         let model = DeliberationModel(id: UUID(), organisationID: input.organisationID, conventionID: conventionID, body: input.body ?? .council,
                                       sessionDate: input.sessionDate, membersInOffice: input.membersInOffice,
-                                      itemNumber: try required(input.itemNumber, "itemNumber"), subject: try required(input.subject, "subject"),
+                                      itemNumber: try publishable(try required(input.itemNumber, "itemNumber"), "itemNumber", label: "Numéro de la délibération"),
+                                      subject: try publishable(try required(input.subject, "subject"), "subject", label: "Objet"),
                                       vote: vote, attendance: input.attendance ?? [])
         model.place = input.place; model.convocationDate = input.convocationDate; model.rapporteur = input.rapporteur
-        model.matterCode = input.matterCode; model.matterName = input.matterName; model.actesID = actesID; model.transmittedOn = input.transmittedOn
+        model.matterCode = try input.matterCode.map { try publishable($0, "matterCode", label: "Matière @CTES (code)") }
+        model.matterName = try input.matterName.map { try publishable($0, "matterName", label: "Matière @CTES (libellé)") }
+        model.actesID = actesID; model.transmittedOn = input.transmittedOn
         let actor = try req.requirePrincipal().actor
         try await Store.write(on: req.db) { tx in
             try await Audited.create(model, "deliberation", conventionID: conventionID, actor: actor, on: tx)

@@ -92,7 +92,11 @@ enum InvoiceRoutes {
             return try await Invoices.invoices(of: try convention.requireID(), on: req.db).map(InvoiceOut.init)
         }
         api.on(.GET, base + ["preview"], summary: "Prestations réalisées sur la période et pas encore facturées à ce financeur (buyerID, from, to)",
-               tag: "Factures", response: InvoicePreviewOut.example) { req in
+               tag: "Factures", response: InvoicePreviewOut.example,
+               query: [QueryParameter(name: "buyerID", description: "le financeur à facturer", isRequired: true, isUUID: true),
+                       QueryParameter(name: "from", description: "début de la période, AAAA-MM-JJ", isRequired: true),
+                       QueryParameter(name: "to", description: "fin de la période, AAAA-MM-JJ", isRequired: true),
+                       QueryParameter(name: "sellerID", description: "l'émetteur, quand la convention en a plusieurs", isUUID: true)]) { req in
             let convention = try await Access.convention(req)
             let buyer = try req.query.get(UUID.self, at: "buyerID")
             let from = try Access.date(try req.query.get(String.self, at: "from"), field: "from")

@@ -27,7 +27,25 @@ public struct APIOperation: Sendable {
     /// A file download: its media types (the response is binary, not JSON).
     public var fileTypes: [String] = []
     /// Query parameters, with their description in French.
-    public var query: [(name: String, description: String)] = []
+    public var query: [QueryParameter] = []
+}
+
+/// A documented query parameter: text, or one of `values`, or a UUID.
+public struct QueryParameter: Sendable {
+    public var name: String
+    public var description: String
+    public var isRequired = false
+    public var values: [String] = []
+    public var isUUID = false
+    public var minimumLength: Int?
+
+    public var schema: [String: any Sendable] {
+        var schema: [String: any Sendable] = ["type": "string"]
+        if !values.isEmpty { schema["enum"] = values }
+        if isUUID { schema["format"] = "uuid" }
+        if let minimumLength { schema["minLength"] = minimumLength }
+        return schema
+    }
 }
 
 struct APIOperationsKey: StorageKey { typealias Value = [APIOperation] }
@@ -49,7 +67,7 @@ struct APIBuilder {
         _ method: HTTPMethod, _ path: PathComponent..., summary: String, tag: String,
         request: (any Encodable & Sendable)? = nil, response: (any Encodable & Sendable)?,
         status: HTTPResponseStatus = .ok, paged: Bool = false, authenticated: Bool = true,
-        fileTypes: [String] = [], query: [(name: String, description: String)] = [],
+        fileTypes: [String] = [], query: [QueryParameter] = [],
         handler: @escaping @Sendable (Request) async throws -> Output
     ) {
         on(method, path, summary: summary, tag: tag, request: request, response: response, status: status, paged: paged,
@@ -60,7 +78,7 @@ struct APIBuilder {
         _ method: HTTPMethod, _ path: [PathComponent], summary: String, tag: String,
         request: (any Encodable & Sendable)? = nil, response: (any Encodable & Sendable)?,
         status: HTTPResponseStatus = .ok, paged: Bool = false, authenticated: Bool = true,
-        fileTypes: [String] = [], query: [(name: String, description: String)] = [],
+        fileTypes: [String] = [], query: [QueryParameter] = [],
         handler: @escaping @Sendable (Request) async throws -> Output
     ) {
         let full = prefix + path
@@ -175,6 +193,14 @@ public struct QuantityInput: Codable, Sendable, Hashable {
     }
 
     public func encode(to encoder: any Encoder) throws { try quantity.encode(to: encoder) }
+}
+
+/// A field that goes as typed into the SCDL open-data files (names, titles, references, deliberation
+/// subjects): refused when a spreadsheet would take it for a formula, since the schema leaves no way
+/// to neutralise it there.
+func publishable(_ text: String, _ field: String, label: String) throws -> String {
+    if let refusal = SpreadsheetFormula.openDataRefusal(text, label: label) { throw Problem.invalid(field, refusal) }
+    return text
 }
 
 func required<T>(_ value: T?, _ field: String) throws -> T {

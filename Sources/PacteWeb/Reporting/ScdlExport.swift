@@ -12,8 +12,13 @@ enum ScdlExport {
                          "BUDGET_ANNEE", "BUDGET_NOM", "PREF_ID", "PREF_DATE", "VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE",
                          "VOTE_ABSTENTION", "DELIB_URL"]
 
+    /// Entry refuses texts that start like a spreadsheet formula; a deliberation stored before that
+    /// rule is held back (counted in `X-Pacte-Lignes-Incompletes`) rather than published as a formula.
     static func rows(_ deliberations: [DeliberationModel], authorities: [UUID: OrganisationModel]) -> [[String]] {
-        deliberations.map { d in
+        deliberations.filter { d in
+            ![authorities[d.$organisation.id]?.name ?? "", d.itemNumber, d.subject, d.matterCode ?? "", d.matterName ?? ""]
+                .contains(where: SpreadsheetFormula.startsLikeFormula)
+        }.map { d in
             let vote = d.vote
             let votants = vote.votants ?? d.outcome.votants
             // Pacte knows the authority's SIREN, not its SIRET: the column stays empty rather than invented.
@@ -27,6 +32,9 @@ enum ScdlExport {
         let deliberations = try await DeliberationModel.query(on: db).filter(\.$convention.$id == convention.requireID()).sort(\.$sessionDate).all()
         let ids = Array(Set(deliberations.map(\.$organisation.id)))
         let authorities = Dictionary(uniqueKeysWithValues: try await OrganisationModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        return try CSVFile.openDataResponse(header: header, rows: rows(deliberations, authorities: authorities), fileName: "deliberations-scdl.csv")
+        let published = rows(deliberations, authorities: authorities)
+        let response = try CSVFile.openDataResponse(header: header, rows: published, fileName: "deliberations-scdl.csv")
+        response.headers.replaceOrAdd(name: "X-Pacte-Lignes-Incompletes", value: String(deliberations.count - published.count))
+        return response
     }
 }

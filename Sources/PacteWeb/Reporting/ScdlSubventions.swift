@@ -53,6 +53,11 @@ enum ScdlSubventions {
                     result.incomplete.append("\(convention.title) — \(attribuant.name) : SIRET \(attribuant.siret == nil ? "de \(attribuant.name)" : "de \(beneficiary.name)") manquant")
                     continue
                 }
+                // Entry refuses such texts; one stored before that rule is held back rather than published as a formula.
+                if [attribuant.name, beneficiary.name, convention.reference ?? "", convention.title].contains(where: SpreadsheetFormula.startsLikeFormula) {
+                    result.incomplete.append("\(convention.title) — \(attribuant.name) : un nom, l'intitulé ou la référence commence comme une formule de tableur")
+                    continue
+                }
                 let period = [convention.startsOn ?? date, convention.endsOn].compactMap { $0?.isoString }.joined(separator: "_")
                 let multiYear = (convention.endsOn?.year ?? date.year) > (convention.startsOn ?? date).year
                 result.rows.append([attribuant.name, from.digits, date.isoString, convention.reference ?? "", beneficiary.name, to.digits, "",

@@ -147,10 +147,15 @@ public struct DepartementRollupOut: Documented {
 
 /// The register's reports and the département roll-up in the JSON API.
 enum TerritoryRoutes {
+    /// One of the two is needed; OpenAPI cannot say « one of two parameters », the summary does.
+    static let territoryQuery = [QueryParameter(name: "epci", description: "SIREN d'une intercommunalité (ou communes)"),
+                                 QueryParameter(name: "communes", description: "codes INSEE séparés par des virgules (ou epci)")]
+    static let monthQuery = QueryParameter(name: "month", description: "AAAA-MM, par défaut le mois écoulé")
+
     static func register(_ api: APIBuilder) {
         api.on(.GET, "register", "movements",
                summary: "Registre des entreprises : créations et fermetures d'établissements d'un mois (epci = SIREN ou communes = codes INSEE ; month = AAAA-MM, par défaut le mois écoulé)",
-               tag: "Registre des entreprises", response: RegisterMovementsOut.example) { req in
+               tag: "Registre des entreprises", response: RegisterMovementsOut.example, query: territoryQuery + [monthQuery]) { req in
             let territory = try await territory(req)
             let month = try RegisterPages.month(req.query[String.self, at: "month"], field: "month")
             return RegisterMovementsOut(territory: RegisterTerritoryOut(territory), month: String(format: "%04d-%02d", month.year, month.month),
@@ -160,7 +165,8 @@ enum TerritoryRoutes {
         for (path, movement, what) in [("creations", RegisterReports.Movement.creations, "créés"), ("closures", .closures, "fermés")] {
             api.on(.GET, "register", "movements", PathComponent(stringLiteral: path),
                    summary: "Registre des entreprises : établissements \(what) au cours du mois (epci ou communes, month), par date puis SIRET",
-                   tag: "Registre des entreprises", response: Paged(items: [RegisterEstablishmentOut.example], page: 1, per: 50, total: 1), paged: true) { req in
+                   tag: "Registre des entreprises", response: Paged(items: [RegisterEstablishmentOut.example], page: 1, per: 50, total: 1), paged: true,
+                   query: territoryQuery + [monthQuery]) { req in
                 let territory = try await territory(req)
                 let month = try RegisterPages.month(req.query[String.self, at: "month"], field: "month")
                 let (page, per) = try Paged<RegisterEstablishmentOut>.parameters(req)
@@ -171,7 +177,8 @@ enum TerritoryRoutes {
         }
         api.on(.GET, "register", "workforce",
                summary: "Registre des entreprises : établissements ouverts dont la tranche d'effectifs atteint band (par défaut 21, 50 salariés et plus), plus grandes tranches d'abord (epci ou communes)",
-               tag: "Registre des entreprises", response: Paged(items: [RegisterEstablishmentOut.example], page: 1, per: 50, total: 1), paged: true) { req in
+               tag: "Registre des entreprises", response: Paged(items: [RegisterEstablishmentOut.example], page: 1, per: 50, total: 1), paged: true,
+               query: territoryQuery + [QueryParameter(name: "band", description: "tranche d'effectifs INSEE la plus petite retenue (21 par défaut)")]) { req in
             let territory = try await territory(req)
             let band = try RegisterPages.band(req.query[String.self, at: "band"], field: "band")
             let (page, per) = try Paged<RegisterEstablishmentOut>.parameters(req)

@@ -1,5 +1,7 @@
 import CSV
 import Foundation
+import Testing
+import ZIPFoundation
 
 struct OfficeError: Error, CustomStringConvertible {
     let description: String
@@ -48,7 +50,37 @@ enum Office {
     /// the order of `files`. Everything happens in a scratch folder, removed afterwards, with a
     /// private profile, so a LibreOffice the user has open does not swallow the request. What
     /// LibreOffice says is kept: a file it had to repair makes it say so, and the caller may check.
-    static func convert(_ files: [(fileExtension: String, data: Data)], filter: String, outputExtension: String) async throws -> [Data] {
+    /// The CSV import filter as a user opening the file meets it at its most dangerous: `;`, `"`,
+    /// UTF-8, and formulas evaluated (the 13th option), as LibreOffice's dialog offers.
+    static let csvImportEvaluatingFormulas = "CSV:59,34,76,1,,1033,false,false,false,false,false,-1,true"
+
+    /// The `content.xml` of each file once LibreOffice Calc has opened it and saved it as ODS: what a
+    /// user's spreadsheet holds, formulas included (`table:formula`). CSV files are read with formulas evaluated.
+    static func openedAsODS(_ files: [(fileExtension: String, data: Data)]) async throws -> [String] {
+        var contents: [String] = []
+        for file in files {
+            let converted = try await convert([file], filter: "ods", outputExtension: "ods",
+                                              inputFilter: file.fileExtension == "csv" ? csvImportEvaluatingFormulas : nil)
+            let archive = try Archive(data: try #require(converted.first), accessMode: .read, pathEncoding: nil)
+            guard let entry = archive["content.xml"] else { throw OfficeError(description: "no content.xml in the ODS LibreOffice wrote") }
+            var bytes = Data()
+            _ = try archive.extract(entry) { bytes.append($0) }
+            contents.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return contents
+    }
+
+    /// The text of every paragraph of an ODS `content.xml`, entities decoded.
+    static func paragraphs(_ contentXML: String) -> [String] {
+        contentXML.matches(of: /<text:p>(.*?)<\/text:p>/).map { match in
+            String(match.1).replacing(/<[^>]+>/, with: "")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        }
+    }
+
+    static func convert(_ files: [(fileExtension: String, data: Data)], filter: String, outputExtension: String,
+                        inputFilter: String? = nil) async throws -> [Data] {
         guard let soffice = sofficePath else {
             throw OfficeError(description: "soffice not found on PATH: install the Debian packages libreoffice-calc and libreoffice-writer")
         }
@@ -68,7 +100,7 @@ enum Office {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["timeout", "180", soffice, "-env:UserInstallation=\(profile.absoluteString)", "--headless", "--norestore",
-                             "--convert-to", filter, "--outdir", output.path] + inputs.map(\.path)
+                             "--convert-to", filter, "--outdir", output.path] + (inputFilter.map { ["--infilter=\($0)"] } ?? []) + inputs.map(\.path)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = logHandle
         process.standardError = logHandle
