@@ -25,8 +25,11 @@ struct RemindersCommand: AsyncParsableCommand {
         }
         let smtp = try SMTPConfiguration.fromEnvironment()
         let base = ProcessInfo.processInfo.environment["PACTE_PUBLIC_URL"] ?? "http://127.0.0.1:8080"
-        let report = try await withApplication(database) { app in
-            try await Reminders.run(on: app.db, today: today, base: base, smtp: smtp, dryRun: dryRun)
+        let (report, checkpoint) = try await withApplication(database) { app in
+            let report = try await Reminders.run(on: app.db, today: today, base: base, smtp: smtp, dryRun: dryRun)
+            // The daily run also notes the audit trail's head outside the database (pacte audit-log verify reads it).
+            let checkpoint = dryRun ? nil : try await AuditLogCommand.writeCheckpoint(app, to: [AuditLogCommand.checkpointLog])
+            return (report, checkpoint)
         }
         print("Rappels du \(FrenchFormat.date(today)) : \(report.items) pour \(report.users) utilisateur(s)"
               + (report.skippedAlreadySent > 0 ? ", \(report.skippedAlreadySent) déjà envoyé(s)" : "") + ".")
@@ -36,6 +39,9 @@ struct RemindersCommand: AsyncParsableCommand {
             print("\(report.messages) courriel(s) envoyé(s) par smtp://\(smtp.host):\(smtp.port).")
         } else {
             print("PACTE_SMTP_URL n'est pas réglé : les rappels restent dans l'application (tableau de bord, calendrier).")
+        }
+        if let checkpoint {
+            print("Point de contrôle du journal d'audit : \(checkpoint.count) événement(s), ajouté à \(AuditLogCommand.checkpointLog.path).")
         }
     }
 }

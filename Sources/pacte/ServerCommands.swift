@@ -32,6 +32,7 @@ struct DatabaseOptions: ParsableArguments {
         }
         var settings = try PacteSettings.fromEnvironment()
         if settings.instance == nil { settings.instance = instance }
+        do { AuditKey.processKey = try AuditKey.fromEnvironment() } catch { throw ValidationError(error.description) }
         let app = try await Application.make(environment)
         do {
             try PacteApp.configure(app, location: try location, settings: settings)
@@ -192,19 +193,68 @@ struct UserCommand: AsyncParsableCommand {
 }
 
 struct AuditLogCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit-log", abstract: "Journal d'audit chaîné.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(commandName: "audit-log", abstract: "Journal d'audit chaîné.", subcommands: [Verify.self, Checkpoint.self])
+
+    /// The daily log of checkpoints: `PACTE_AUDIT_CHECKPOINTS`, else `audit-checkpoints.jsonl` in PACTE_DATA_DIR.
+    static var checkpointLog: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["PACTE_AUDIT_CHECKPOINTS"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: env["PACTE_DATA_DIR"] ?? "pacte-data").appendingPathComponent("audit-checkpoints.jsonl")
+    }
+
+    /// Appends the trail's head to `files` (the daily log when none is named) and says where.
+    static func writeCheckpoint(_ app: Application, to files: [URL]) async throws -> AuditCheckpoint {
+        let checkpoint = try await AuditTrail.checkpoint(on: app.db, key: AuditKey.processKey)
+        for file in files { try checkpoint.append(to: file) }
+        return checkpoint
+    }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Vérifie la chaîne d'empreintes ; signale le premier maillon rompu.")
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Vérifie la chaîne d'empreintes, les sceaux (PACTE_AUDIT_KEY) et les points de contrôle ; signale le premier maillon rompu.")
         @ArgumentParser.OptionGroup var database: DatabaseOptions
+        @ArgumentParser.Option(name: .customLong("checkpoint"), help: "Fichier de points de contrôle (répétable ; le journal quotidien est lu s'il existe).")
+        var checkpointFiles: [String] = []
 
         func run() async throws {
-            let result = try await withApplication(database, migrate: false) { app in try await AuditTrail.verify(on: app.db) }
+            var files = checkpointFiles.map { URL(fileURLWithPath: $0) }
+            if FileManager.default.fileExists(atPath: AuditLogCommand.checkpointLog.path) { files.append(AuditLogCommand.checkpointLog) }
+            var checkpoints: [AuditCheckpoint] = []
+            for file in files {
+                do { checkpoints += try AuditCheckpoint.read(file) } catch let error as AuditCheckpointError {
+                    throw ValidationError(error.description)
+                } catch { throw ValidationError("\(file.path) : fichier illisible.") }
+            }
+            let result = try await withApplication(database, migrate: false) { app in
+                try await AuditTrail.verify(on: app.db, key: AuditKey.processKey, checkpoints: checkpoints)
+            }
             if let broken = result.firstBroken {
                 printError("Journal d'audit ALTÉRÉ : événement n° \(broken.eventID) — \(broken.reason). \(result.checked) événement(s) vérifié(s) avant lui.")
                 throw ExitCode(4)
             }
-            print("Journal d'audit intègre : \(result.checked) événement(s) vérifié(s).")
+            var said = "Journal d'audit intègre : \(result.checked) événement(s) vérifié(s)"
+            if AuditKey.processKey != nil {
+                said += result.unsealed > 0 ? ", dont \(result.unsealed) antérieur(s) à la clé, non scellé(s)" : ", tous scellés"
+            } else {
+                said += " (sans PACTE_AUDIT_KEY : un événement ajouté avec une empreinte recalculée ne se verrait pas)"
+            }
+            print(said + (result.checkpoints > 0 ? ", \(result.checkpoints) point(s) de contrôle atteint(s)." : ", aucun point de contrôle."))
+        }
+    }
+
+    struct Checkpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
+            abstract: "Note la tête du journal (nombre, dernier événement, empreinte, sceau) hors de la base ; `pacte backup` et `pacte reminders` le font aussi.")
+        @ArgumentParser.OptionGroup var database: DatabaseOptions
+        @ArgumentParser.Argument(help: "Fichier où l'ajouter (défaut : PACTE_AUDIT_CHECKPOINTS, sinon audit-checkpoints.jsonl dans PACTE_DATA_DIR).")
+        var file: String?
+
+        func run() async throws {
+            let url = file.map { URL(fileURLWithPath: $0) } ?? AuditLogCommand.checkpointLog
+            let checkpoint = try await withApplication(database, migrate: false) { app in try await AuditLogCommand.writeCheckpoint(app, to: [url]) }
+            print("Point de contrôle ajouté à \(url.path) : \(checkpoint.count) événement(s), dernier n° \(checkpoint.lastID)\(checkpoint.seal == nil ? " (non scellé : PACTE_AUDIT_KEY absente)" : ", scellé").")
         }
     }
 }
@@ -216,8 +266,13 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let location = try database.location
-        try await withApplication(database, migrate: false) { app in try await Backup.backup(location, to: file, db: app.db) }
-        print("Sauvegarde écrite : \(file)")
+        let checkpointFile = URL(fileURLWithPath: file + ".audit-checkpoint.jsonl")
+        try await withApplication(database, migrate: false) { app in
+            try await Backup.backup(location, to: file, db: app.db)
+            // The head of the trail at the backup, beside it and in the daily log: a later truncation shows.
+            _ = try await AuditLogCommand.writeCheckpoint(app, to: [checkpointFile, AuditLogCommand.checkpointLog])
+        }
+        print("Sauvegarde écrite : \(file) (point de contrôle du journal d'audit : \(checkpointFile.path))")
     }
 }
 

@@ -19,6 +19,8 @@ public final class AuditEventModel: Model, @unchecked Sendable {
     @OptionalField(key: "after") public var after: String?
     @Field(key: "previous_hash") public var previousHash: String
     @Field(key: "hash") public var hash: String
+    /// HMAC-SHA256 of `hash` with `PACTE_AUDIT_KEY`; nil when written without a key.
+    @OptionalField(key: "seal") public var seal: String?
 
     public init() {}
 }
@@ -41,8 +43,10 @@ public struct Actor: Sendable {
 }
 
 /// The append-only, hash-chained log of every change to public money and its context.
-/// Each event's hash covers its content and the previous event's hash, so that editing or
-/// deleting one event breaks the chain at that point.
+/// Each event's hash covers its content and the previous event's hash, so that editing, deleting,
+/// inserting or reordering events breaks the chain at that point. The chain alone cannot show the
+/// loss of its last events, nor an event appended with a recomputed hash: checkpoints kept outside
+/// the database show the first, the seal (`PACTE_AUDIT_KEY`) the second.
 public enum AuditTrail {
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -65,6 +69,7 @@ public enum AuditTrail {
         event.after = after
         event.previousHash = last?.hash ?? genesisHash
         event.hash = hash(of: event)
+        event.seal = AuditKey.sealing?.seal(event.hash)
         try await event.create(on: db)
     }
 
@@ -90,9 +95,23 @@ public enum AuditTrail {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
+    /// The head of the trail now, sealed when a key is given.
+    public static func checkpoint(on db: any Database, key: AuditKey?) async throws -> AuditCheckpoint {
+        let count = try await AuditEventModel.query(on: db).count()
+        let last = try await AuditEventModel.query(on: db).sort(\.$id, .descending).first()
+        var checkpoint = AuditCheckpoint(count: count, lastID: last?.id ?? 0, lastHash: last?.hash ?? genesisHash,
+                                         writtenAt: timestamp(Date()), seal: nil)
+        checkpoint.seal = key?.seal(checkpoint.sealedText)
+        return checkpoint
+    }
+
     public struct Verification: Sendable, Equatable {
         public var checked: Int
         public var firstBroken: Broken?
+        /// Events written before the key was set (verified only by the chain), when a key is given.
+        public var unsealed = 0
+        /// Checkpoints the trail was checked against.
+        public var checkpoints = 0
 
         public struct Broken: Sendable, Equatable {
             public var eventID: Int64
@@ -100,11 +119,18 @@ public enum AuditTrail {
         }
     }
 
-    /// Walks the whole chain in order and stops at the first event whose link or hash is wrong.
-    public static func verify(on db: any Database, pageSize: Int = 1000) async throws -> Verification {
+    /// Walks the whole chain in order and stops at the first event whose link, hash or seal is wrong;
+    /// then checks that the trail still reaches every checkpoint's head. With a key, every event
+    /// after the first sealed one must carry a valid seal.
+    public static func verify(on db: any Database, key: AuditKey? = nil, checkpoints: [AuditCheckpoint] = [],
+                              pageSize: Int = 1000) async throws -> Verification {
         var expectedPrevious = genesisHash
         var checked = 0
         var after: Int64 = 0
+        var unsealed = 0
+        var sealedSeen = false
+        let wanted = Set(checkpoints.map(\.lastID))
+        var seen: [Int64: (position: Int, hash: String)] = [:]
         while true {
             let page = try await AuditEventModel.query(on: db)
                 .filter(\.$id > after).sort(\.$id, .ascending).limit(pageSize).all()
@@ -119,12 +145,41 @@ public enum AuditTrail {
                     return Verification(checked: checked, firstBroken: .init(
                         eventID: id, reason: "le contenu ne correspond plus à son empreinte (événement modifié)"))
                 }
+                if let key {
+                    if event.seal == nil && !sealedSeen {
+                        unsealed += 1
+                    } else if !key.verifies(event.seal, of: event.hash) {
+                        return Verification(checked: checked, firstBroken: .init(eventID: id, reason: event.seal == nil
+                            ? "événement sans sceau après des événements scellés (ajouté sans la clé PACTE_AUDIT_KEY)"
+                            : "le sceau ne correspond pas (événement forgé, ou empreinte recalculée sans la clé PACTE_AUDIT_KEY)"), unsealed: unsealed)
+                    } else {
+                        sealedSeen = true
+                    }
+                }
                 expectedPrevious = event.hash
                 checked += 1
                 after = id
+                if wanted.contains(id) { seen[id] = (checked, event.hash) }
             }
         }
-        return Verification(checked: checked, firstBroken: nil)
+        for checkpoint in checkpoints {
+            let when = "le point de contrôle du \(checkpoint.writtenAt.prefix(10))"
+            if let key, checkpoint.seal != nil, !key.verifies(checkpoint.seal, of: checkpoint.sealedText) {
+                return Verification(checked: checked, firstBroken: .init(eventID: checkpoint.lastID,
+                    reason: "\(when) ne porte pas un sceau valide (fichier de points de contrôle falsifié, ou autre clé)"), unsealed: unsealed)
+            }
+            guard checkpoint.count > 0 else { continue }
+            guard let head = seen[checkpoint.lastID] else {
+                return Verification(checked: checked, firstBroken: .init(eventID: checkpoint.lastID,
+                    reason: "l'événement n° \(checkpoint.lastID), dernier vu par \(when), a disparu (fin du journal supprimée)"), unsealed: unsealed)
+            }
+            if head.hash != checkpoint.lastHash || head.position != checkpoint.count {
+                return Verification(checked: checked, firstBroken: .init(eventID: checkpoint.lastID,
+                    reason: "le journal ne correspond plus à \(when) (\(checkpoint.count) événements jusqu'à celui-ci, \(head.position) aujourd'hui : journal réécrit)"),
+                    unsealed: unsealed)
+            }
+        }
+        return Verification(checked: checked, firstBroken: nil, unsealed: unsealed, checkpoints: checkpoints.count)
     }
 }
 

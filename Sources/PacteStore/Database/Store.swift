@@ -36,15 +36,17 @@ public enum Store {
     public static func write<T: Sendable>(
         on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
+        // Fluent runs a transaction's body in a task of its own, where task-local values are lost: the audit key is carried over.
+        let key = AuditKey.sealing
         if isPostgres(db) {
             return try await db.transaction { tx in
                 try await (tx as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(7267822)").run()
-                return try await body(tx)
+                return try await AuditKey.$current.withValue(key) { try await body(tx) }
             }
         }
         await Turnstile.writes.enter()
         do {
-            let result = try await db.transaction { tx in try await body(tx) }
+            let result = try await db.transaction { tx in try await AuditKey.$current.withValue(key) { try await body(tx) } }
             await Turnstile.writes.leave()
             return result
         } catch {

@@ -45,6 +45,7 @@ public enum PacteMigrations {
             M037AccountLifecycle(),
             M038OIDCSignIns(),
             M039DocumentTemplates(),
+            M040AuditSeals(),
         ]
     }
 }
