@@ -218,13 +218,13 @@ enum AccountPages {
                                                                   .attribute(named: "selected", value: role == member.role ? "selected" : nil),
                                                                   .text(role.label)])
                             }),
-                            .button(.class("button-link"), .type(.submit), .text("Changer"), .ariaLabel("Changer le rôle de \(member.displayName)")))
+                            .button(.class("button-link"), .type(.submit), .text("Changer"), .ariaLabel(escapeAttribute("Changer le rôle de \(member.displayName)"))))
                     : .text(member.roleLabel)),
                 .td(.text(dateTime(member.lastSignInAt))),
                 .if(admin, .td(.form(.method(.post), .action("\(base)/\(member.userID)/retirer"),
                                      .data(named: "confirm", value: escapeAttribute("Retirer \(member.displayName) de l'organisation ?")),
                                      CSRF.field(viewer.csrf),
-                                     .button(.class("button danger"), .type(.submit), .text("Retirer"), .ariaLabel("Retirer \(member.displayName)")))))
+                                     .button(.class("button danger"), .type(.submit), .text("Retirer"), .ariaLabel(escapeAttribute("Retirer \(member.displayName)"))))))
             )
         }
         let content: BodyNode = .group(
@@ -260,7 +260,7 @@ enum AccountPages {
                         .tr(.th(.attribute(named: "scope", value: "row"), .text(invitation.email)), .td(.text(invitation.role.label)),
                             .td(.text(dateTime(invitation.expiresAt))),
                             .td(.form(.method(.post), .action("\(base)/invitations/\(invitation.id!)/annuler"), CSRF.field(viewer.csrf),
-                                      .button(.class("button-link"), .type(.submit), .text("Annuler"), .ariaLabel("Annuler l'invitation de \(invitation.email)")))))
+                                      .button(.class("button-link"), .type(.submit), .text("Annuler"), .ariaLabel(escapeAttribute("Annuler l'invitation de \(invitation.email)"))))))
                     })))
             ))
         )
@@ -340,7 +340,7 @@ enum AccountPages {
                 .li(.text("\(membership.organisation.name) — \(membership.role.label) — "),
                     .a(.href("/organisations/\(membership.$organisation.id)/membres"),
                        .text(membership.role == .orgAdmin ? "gérer les membres" : "voir les membres"),
-                       .ariaLabel("Membres de \(membership.organisation.name)")))
+                       .ariaLabel(escapeAttribute("Membres de \(membership.organisation.name)"))))
             }),
             .h2(.text("Nom")),
             form("/mon-compte/nom", nameFields, "Enregistrer le nom"),
@@ -358,7 +358,7 @@ enum AccountPages {
                     .tr(.th(.attribute(named: "scope", value: "row"), .text(token.name)), .td(.text(dateTime(token.createdAt))),
                         .td(.text(token.expiresAt.map { dateTime($0) } ?? "aucune")),
                         .td(.form(.method(.post), .action("/mon-compte/jetons/\(token.id!)/revoquer"), CSRF.field(viewer.csrf),
-                                  .button(.class("button-link"), .type(.submit), .text("Révoquer"), .ariaLabel("Révoquer le jeton \(token.name)")))))
+                                  .button(.class("button-link"), .type(.submit), .text("Révoquer"), .ariaLabel(escapeAttribute("Révoquer le jeton \(token.name)"))))))
                 }))),
             form("/mon-compte/jetons", tokenFields, "Créer un jeton"),
             .h2(.text("Sessions")),

@@ -173,9 +173,9 @@ enum ActionPage {
                            .td(.text(i.unit ?? "—")),
                            .td(.text(i.year.map(String.init) ?? "—")),
                            .td(.text(reading?.assessment.status.label ?? "non mesuré")),
-                           .if(view.canWrite, .td(.a(.href("\(base)/indicateurs/\(i.id)/mesure"), .text("Mesure"), .ariaLabel("Enregistrer une mesure de « \(i.label) »")),
+                           .if(view.canWrite, .td(.a(.href("\(base)/indicateurs/\(i.id)/mesure"), .text("Mesure"), .ariaLabel(escapeAttribute("Enregistrer une mesure de « \(i.label) »"))),
                                                   .text(" "),
-                                                  .a(.href("\(base)/indicateurs/\(i.id)/objectif"), .text("Objectif"), .ariaLabel("Objectif de « \(i.label) »")),
+                                                  .a(.href("\(base)/indicateurs/\(i.id)/objectif"), .text("Objectif"), .ariaLabel(escapeAttribute("Objectif de « \(i.label) »"))),
                                                   .text(" "),
                                                   rowControls(edit: "\(base)/indicateurs/\(i.id)/modifier", delete: "\(base)/indicateurs/\(i.id)/supprimer",
                                                               name: "l'indicateur « \(i.label) »", csrf: csrf))))

@@ -141,13 +141,13 @@ enum ConventionPage {
                     .td(.text(party.roles.map(\.label).joined(separator: ", "))),
                     .td(.text(party.representative ?? "—")),
                     .if(view.canWrite, .td(
-                        .a(.href("\(base)/parties/\(party.id)/modifier"), .text("Modifier"), .ariaLabel("Modifier la partie \(party.name)")),
+                        .a(.href("\(base)/parties/\(party.id)/modifier"), .text("Modifier"), .ariaLabel(escapeAttribute("Modifier la partie \(party.name)"))),
                         view.parties.count > 1
                             ? .form(.method(.post), .action("\(base)/parties/\(party.id)/retirer"),
                                     .data(named: "confirm", value: escapeAttribute("Retirer \(party.name) de la convention ?")),
                                     CSRF.field(csrf),
                                     .button(.class("button danger"), .type(.submit), .text("Retirer"),
-                                            .ariaLabel("Retirer \(party.name)")))
+                                            .ariaLabel(escapeAttribute("Retirer \(party.name)"))))
                             : .span(.class("muted"), .text(" Dernière partie"))
                     ))
                 )

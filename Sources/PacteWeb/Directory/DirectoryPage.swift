@@ -40,7 +40,7 @@ enum DirectoryPage {
                 .tbody(.forEach(entries) { entry in
                     .tr(.th(.attribute(named: "scope", value: "row"), .text(entry.name),
                             .if(editable(entry.id), .group(.text(" "), .a(.class("button secondary small"), .href("/organisations/\(entry.id)/modifier"),
-                                                                        .attribute(named: "aria-label", value: "Modifier \(entry.name)"), .text("Modifier"))))),
+                                                                        .attribute(named: "aria-label", value: escapeAttribute("Modifier \(entry.name)")), .text("Modifier"))))),
                         .td(.text(entry.kind.label)),
                         .td(.class("num"), .text(entry.siren.map(formatSiren) ?? "—")),
                         .td(.class("num"), .text(String(entry.conventionCount))))

@@ -178,7 +178,7 @@ enum TemplatePages {
                 .if(canWrite, .td(.form(.method(.post), .action("\(base)/\(template.id?.uuidString ?? "")/retirer"),
                                         .data(named: "confirm", value: escapeAttribute("Retirer le modèle « \(template.name) » ?")),
                                         CSRF.field(viewer.csrf),
-                                        .button(.class("button danger"), .type(.submit), .text("Retirer"), .ariaLabel("Retirer le modèle \(template.name)"))))))
+                                        .button(.class("button danger"), .type(.submit), .text("Retirer"), .ariaLabel(escapeAttribute("Retirer le modèle \(template.name)")))))))
         }
         let fields = [
             Field(name: "kind", label: "Document", control: .select(TemplateKind.allCases.map { ($0.rawValue, $0.label) }, placeholder: nil), isRequired: true),

@@ -63,7 +63,7 @@ enum ExecutionPages {
                                 .td(.text(service.isValid(on: today) ? DashboardPage.period(service.validFrom, service.validTo).replacingOccurrences(of: "dates non renseignées", with: "sans limite")
                                                                      : "hors validité (\(DashboardPage.period(service.validFrom, service.validTo)))")),
                                 .if(canWrite, .td(.a(.href("/prestations/\(service.id!)/modifier"), .text("Modifier"),
-                                                     .ariaLabel("Modifier \(service.name)")))))
+                                                     .ariaLabel(escapeAttribute("Modifier \(service.name)"))))))
                         })
                     ))
                 )

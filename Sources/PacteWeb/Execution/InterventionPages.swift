@@ -259,7 +259,7 @@ enum InterventionPages {
                            .method(.post), .action("\(base)/engagements/\(m.id!)/liberer"),
                            .data(named: "confirm", value: escapeAttribute("Libérer « \(m.label) » ?")),
                            CSRF.field(csrf),
-                           .button(.class("button danger small"), .type(.submit), .text("Libérer"), .ariaLabel("Libérer \(m.label)"))))))
+                           .button(.class("button danger small"), .type(.submit), .text("Libérer"), .ariaLabel(escapeAttribute("Libérer \(m.label)")))))))
         }
         return .div(.class("table-wrap"), .table(
             .caption(.text("Fonds engagés hors prestations")),
@@ -311,7 +311,7 @@ enum InterventionPages {
             let links: [Node<HTML.BodyContext>] = view.canWrite ? nextSteps(m.status).map { item in
                 .a(.class(item.step == .cancel ? "button danger small" : "button secondary small"),
                    .href("\(base)/prestations/\(id)/\(item.segment)"), .text(stepLabel(item.step)),
-                   .ariaLabel("\(stepLabel(item.step)) : \(m.label), \(row.company)"))
+                   .ariaLabel(escapeAttribute("\(stepLabel(item.step)) : \(m.label), \(row.company)")))
             } : []
             return .tr(.id("prestation-\(id)"),
                        .th(.attribute(named: "scope", value: "row"), .text(row.company)),
@@ -323,7 +323,7 @@ enum InterventionPages {
                        .td(.text(parts.isEmpty ? "—" : parts)),
                        .td(.div(.class("row-actions"), .group(links),
                                 .a(.href("\(base)/prestations/\(id)/avis"), .text("Avis de financement"),
-                                   .ariaLabel("Avis de financement : \(m.label), \(row.company)")))))
+                                   .ariaLabel(escapeAttribute("Avis de financement : \(m.label), \(row.company)"))))))
         }
         let partial = view.interventions.count < view.serviceCount
         return .group(

@@ -115,7 +115,7 @@ enum GovernancePages {
                 .td(.text(party.signedOn.map { "signée le \(FrenchFormat.date($0))" } ?? "à signer")),
                 .td(.if(view.canWrite && party.signedOn == nil,
                         .a(.href("\(base)/parties/\(party.id!)/signer"), .text("Enregistrer sa signature"),
-                           .ariaLabel("Enregistrer la signature de \(party.organisation.name)")))))
+                           .ariaLabel(escapeAttribute("Enregistrer la signature de \(party.organisation.name)"))))))
         }
         return .div(.class("table-wrap"), .table(
             .caption(.text("Signature de chaque partie signataire")),
@@ -173,7 +173,7 @@ enum GovernancePages {
                 }.joined(separator: ", ")))
             }),
             .if(canWrite, .p(.a(.class("button secondary"), .href("\(base)/comites/\(c.id)/reunions/nouvelle"), .text("Inscrire une réunion"),
-                                .ariaLabel("Inscrire une réunion du comité \(c.name)")))),
+                                .ariaLabel(escapeAttribute("Inscrire une réunion du comité \(c.name)"))))),
             .forEach(c.meetings) { meeting in
                 .div(.class("meeting"),
                      .h4(.text("\(FrenchFormat.date(meeting.date))\(meeting.time.map { " à \($0)" } ?? "") — \(meeting.title)")),

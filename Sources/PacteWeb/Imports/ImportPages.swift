@@ -481,7 +481,7 @@ enum ImportPages {
     }
 
     static func sourceLink(_ line: Int) -> BodyNode {
-        .a(.href("#L\(line)"), .text("l. \(line)"), .ariaLabel("Ligne \(line) du document"))
+        .a(.href("#L\(line)"), .text("l. \(line)"), .ariaLabel(escapeAttribute("Ligne \(line) du document")))
     }
 
     static func draftForm(id: UUID, draft: ImportDraft, state: FormState, evaluation: PlanEvaluation?,

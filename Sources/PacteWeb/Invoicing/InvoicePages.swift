@@ -113,7 +113,7 @@ enum InvoicePages {
                        .td(.text(o.siret?.formatted ?? "manquant : facture impossible")),
                        .td(.text(o.iban?.formatted ?? "—")),
                        .td(.if(identity.editable, .a(.href("/organisations/\(o.id!)/facturation?retour=\(base)/factures"), .text("Compléter"),
-                                                     .ariaLabel("Compléter l'identité de facturation de \(o.name)")))))
+                                                     .ariaLabel(escapeAttribute("Compléter l'identité de facturation de \(o.name)"))))))
         }
         let pendingRows: [Node<HTML.TableContext>] = pending.map { buyer, candidates in
             let total = (try? Money.sum(candidates.map(\.line.amount))) ?? .zero
@@ -123,7 +123,7 @@ enum InvoicePages {
                        .td(.text(dates.min().map { "du \(FrenchFormat.date($0)) au \(FrenchFormat.date(dates.max()!))" } ?? "—")),
                        .td(.class("num"), .text(FrenchFormat.money(total))),
                        .td(.if(canWrite, .a(.href("\(base)/factures/nouvelle?acheteur=\(buyer.id!)"), .text("Facturer"),
-                                            .ariaLabel("Facturer \(buyer.name)")))))
+                                            .ariaLabel(escapeAttribute("Facturer \(buyer.name)"))))))
         }
         let rows: [Node<HTML.TableContext>] = invoices.map { i in
             .tr(.th(.attribute(named: "scope", value: "row"), .a(.href("\(base)/factures/\(i.id!)"), .text(i.number))),

@@ -88,7 +88,7 @@ enum StatementPages {
                 .td(.text(FrenchFormat.date(o.issuedOn))), .td(.class("num"), .text(FrenchFormat.money(Money(cents: o.amountCents)))),
                 .td(.class("num"), .text(FrenchFormat.money(Money(cents: o.paidCents)))),
                 .td(.if(canWrite && o.paidCents != o.amountCents, .a(.href("\(base)/titres/\(o.id!)/paiement"), .text("Enregistrer un paiement"),
-                                                           .ariaLabel("Enregistrer un paiement sur le titre \(o.number)")))))
+                                                           .ariaLabel(escapeAttribute("Enregistrer un paiement sur le titre \(o.number)"))))))
         }
         let content: BodyNode = .group(
             .h1(.text("Relevés des partenaires")),

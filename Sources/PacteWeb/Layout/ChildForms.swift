@@ -112,10 +112,10 @@ struct ChildForm<M: Model & Sendable, In: Documented, Out: Documented>: Sendable
 /// The « Modifier » link and « Supprimer » button of one row, for writers.
 func rowControls(edit: String, delete: String, name: String, csrf: String) -> BodyNode {
     .group(
-        .a(.href(edit), .text("Modifier"), .ariaLabel("Modifier \(name)")),
+        .a(.href(edit), .text("Modifier"), .ariaLabel(escapeAttribute("Modifier \(name)"))),
         .form(.method(.post), .action(delete),
               .data(named: "confirm", value: escapeAttribute("Supprimer \(name) ?")),
               CSRF.field(csrf),
-              .button(.class("button danger"), .type(.submit), .text("Supprimer"), .ariaLabel("Supprimer \(name)")))
+              .button(.class("button danger"), .type(.submit), .text("Supprimer"), .ariaLabel(escapeAttribute("Supprimer \(name)"))))
     )
 }

@@ -122,7 +122,7 @@ struct FinancingTableView {
                     .th(.attribute(named: "scope", value: "col"), .text("Action")),
                     .th(.attribute(named: "scope", value: "col"), .class("num"), .text("Coût \(table.regime.label)")),
                     .forEach(table.funders) { funder in
-                        .th(.attribute(named: "scope", value: "col"), .class("num"), .title(funder.name), .text(funder.displayName))
+                        .th(.attribute(named: "scope", value: "col"), .class("num"), .title(escapeAttribute(funder.name)), .text(funder.displayName))
                     }
                 )),
                 .tbody(.group(body)),

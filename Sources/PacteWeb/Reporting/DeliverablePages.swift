@@ -220,7 +220,7 @@ enum DeliverablePages {
                                 .td(.text(due.deliveredOn.map(FrenchFormat.date) ?? "—")),
                                 .td(due.link.map { .text($0) } ?? (canWrite ? .a(.href("\(base)/livrables/\(d.id)/livraison?echeance=\(urlPart(FrenchFormat.date(due.dueOn)))"),
                                                                                .text("Enregistrer la livraison"),
-                                                                               .ariaLabel("Enregistrer la livraison du \(FrenchFormat.date(due.dueOn))")) : .text("—"))))
+                                                                               .ariaLabel(escapeAttribute("Enregistrer la livraison du \(FrenchFormat.date(due.dueOn))"))) : .text("—"))))
                         }))))
             }
         )
