@@ -202,6 +202,16 @@ struct AuditLogCommand: AsyncParsableCommand {
         return URL(fileURLWithPath: env["PACTE_DATA_DIR"] ?? "pacte-data").appendingPathComponent("audit-checkpoints.jsonl")
     }
 
+    /// The audit commands read the seals of migration 040: on a database not migrated yet, say so in French.
+    static func requireMigrated(_ app: Application) async throws {
+        guard let pending = try? await app.migrator.previewPrepareBatch().get() else {
+            throw ValidationError("Base vide ou sans journal des migrations : lancez d'abord pacte migrate (ou vérifiez DATABASE_URL et PACTE_DATA_DIR).")
+        }
+        guard pending.isEmpty else {
+            throw ValidationError("La base n'est pas à jour : \(pending.count) migration(s) en attente. Lancez d'abord pacte migrate.")
+        }
+    }
+
     /// Appends the trail's head to `files` (the daily log when none is named) and says where.
     static func writeCheckpoint(_ app: Application, to files: [URL]) async throws -> AuditCheckpoint {
         let checkpoint = try await AuditTrail.checkpoint(on: app.db, key: AuditKey.processKey)
@@ -227,7 +237,8 @@ struct AuditLogCommand: AsyncParsableCommand {
                 } catch { throw ValidationError("\(file.path) : fichier illisible.") }
             }
             let result = try await withApplication(database, migrate: false) { app in
-                try await AuditTrail.verify(on: app.db, key: AuditKey.processKey, checkpoints: checkpoints)
+                try await AuditLogCommand.requireMigrated(app)
+                return try await AuditTrail.verify(on: app.db, key: AuditKey.processKey, checkpoints: checkpoints)
             }
             if let broken = result.firstBroken {
                 printError("Journal d'audit ALTÉRÉ : événement n° \(broken.eventID) — \(broken.reason). \(result.checked) événement(s) vérifié(s) avant lui.")
@@ -253,7 +264,10 @@ struct AuditLogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let url = file.map { URL(fileURLWithPath: $0) } ?? AuditLogCommand.checkpointLog
-            let checkpoint = try await withApplication(database, migrate: false) { app in try await AuditLogCommand.writeCheckpoint(app, to: [url]) }
+            let checkpoint = try await withApplication(database, migrate: false) { app in
+                try await AuditLogCommand.requireMigrated(app)
+                return try await AuditLogCommand.writeCheckpoint(app, to: [url])
+            }
             print("Point de contrôle ajouté à \(url.path) : \(checkpoint.count) événement(s), dernier n° \(checkpoint.lastID)\(checkpoint.seal == nil ? " (non scellé : PACTE_AUDIT_KEY absente)" : ", scellé").")
         }
     }
@@ -267,12 +281,18 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let location = try database.location
         let checkpointFile = URL(fileURLWithPath: file + ".audit-checkpoint.jsonl")
-        try await withApplication(database, migrate: false) { app in
+        let checkpointed = try await withApplication(database, migrate: false) { app in
             try await Backup.backup(location, to: file, db: app.db)
             // The head of the trail at the backup, beside it and in the daily log: a later truncation shows.
-            _ = try await AuditLogCommand.writeCheckpoint(app, to: [checkpointFile, AuditLogCommand.checkpointLog])
+            // A database not migrated yet is still backed up (before an upgrade, above all), without checkpoint.
+            if (try? await app.migrator.previewPrepareBatch().get())?.isEmpty == true {
+                _ = try await AuditLogCommand.writeCheckpoint(app, to: [checkpointFile, AuditLogCommand.checkpointLog])
+                return true
+            }
+            return false
         }
-        print("Sauvegarde écrite : \(file) (point de contrôle du journal d'audit : \(checkpointFile.path))")
+        print("Sauvegarde écrite : \(file)" + (checkpointed ? " (point de contrôle du journal d'audit : \(checkpointFile.path))"
+            : " (sans point de contrôle du journal d'audit : base à migrer)"))
     }
 }
 
