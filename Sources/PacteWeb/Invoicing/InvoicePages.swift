@@ -268,7 +268,7 @@ enum BillingIdentityForm {
         FormPages.formPage(title: "Identité de facturation — \(o.name)", crumbs: [("Tableau de bord", "/"), ("Organisations", "/organisations"), (o.name, nil)],
                            state: state, fields: fields, action: "/organisations/\(o.id!)/facturation",
                            back: SignInPages.safeReturn(state.text("retour") ?? "/organisations"), viewer: try req.viewer(),
-                           extra: .input(.type(.hidden), .name("retour"), .value(state["retour"])), section: .directory,
+                           extra: .input(.type(.hidden), .name("retour"), .value(escapeAttribute(state["retour"]))), section: .directory,
                            intro: "Ces informations figurent sur les factures électroniques (EN 16931) : le SIRET du vendeur et de l'acheteur y est obligatoire.")
     }
 }

@@ -18,7 +18,7 @@ enum DownloadPicker {
             .details(
                 .summary(.text("Choisir les colonnes à télécharger")),
                 .form(.method(.get), .action("\(path).csv"),
-                      .forEach(query) { .input(.type(.hidden), .name($0.name), .value($0.value)) },
+                      .forEach(query) { .input(.type(.hidden), .name(escapeAttribute($0.name)), .value(escapeAttribute($0.value))) },
                       .element(named: "fieldset", nodes: [
                           .element(named: "legend", nodes: [.text("Colonnes")]),
                           .ul(.class("checkbox-list"), .forEach(header.enumerated()) { index, label in

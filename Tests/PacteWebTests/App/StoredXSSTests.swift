@@ -35,7 +35,11 @@ struct StoredXSSTests {
         try await withDemo(engine) { app in
             var paths = try await PageWalk.accessibilityPaths(app)
             let organisation = try #require(try await OrganisationModel.query(on: app.db).first()?.id)
-            paths += ["/connexion?retour=javascript:alert(1)", "/organisations/\(organisation)/facturation?retour=javascript:alert(1)"]
+            // Reflected too: what a link's query carries back into the page.
+            let reflected = "%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+            paths += ["/connexion?retour=javascript:alert(1)", "/organisations/\(organisation)/facturation?retour=javascript:alert(1)",
+                      "/connexion?retour=\(reflected)", "/organisations/\(organisation)/facturation?retour=\(reflected)",
+                      "/organisations?q=\(reflected)", "/entreprises?q=\(reflected)", "/aides-de-minimis?du=\(reflected)"]
             let token = try await app.token("admin@demo.pacte.fr")
             // Through the API as a user would type it, then every other column at once.
             let convention = try await app.conventionID(titled: "seed 000")
