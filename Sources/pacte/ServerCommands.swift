@@ -204,7 +204,7 @@ struct AuditLogCommand: AsyncParsableCommand {
 
     /// The audit commands read the seals of migration 040: on a database not migrated yet, say so in French.
     static func requireMigrated(_ app: Application) async throws {
-        guard let pending = try? await app.migrator.previewPrepareBatch().get() else {
+        guard let pending = await PacteApp.pendingMigrations(app) else {
             throw ValidationError("Base vide ou sans journal des migrations : lancez d'abord pacte migrate (ou vérifiez DATABASE_URL et PACTE_DATA_DIR).")
         }
         guard pending.isEmpty else {
@@ -285,7 +285,7 @@ struct BackupCommand: AsyncParsableCommand {
             try await Backup.backup(location, to: file, db: app.db)
             // The head of the trail at the backup, beside it and in the daily log: a later truncation shows.
             // A database not migrated yet is still backed up (before an upgrade, above all), without checkpoint.
-            if (try? await app.migrator.previewPrepareBatch().get())?.isEmpty == true {
+            if await PacteApp.pendingMigrations(app)?.isEmpty == true {
                 _ = try await AuditLogCommand.writeCheckpoint(app, to: [checkpointFile, AuditLogCommand.checkpointLog])
                 return true
             }

@@ -9,11 +9,11 @@ public enum SpreadsheetFormula {
 
     /// True when a cell holding `text` could be evaluated. Leading spaces and line feeds are looked
     /// through too: some programs trim them when they read a file.
-    public static func startsLikeFormula(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first else { return false }
-        if leadingCharacters.contains(first) { return true }
-        guard first == " " || first == "\n" else { return false }
-        return text.unicodeScalars.first { $0 != " " && $0 != "\n" }.map(leadingCharacters.contains) ?? false
+    public static func startsLikeFormula(_ text: String) -> Bool { leadingSign(text) != nil }
+
+    /// The sign that makes a formula of `text`, looking through leading spaces and line feeds.
+    private static func leadingSign(_ text: String) -> Unicode.Scalar? {
+        text.unicodeScalars.first { $0 != " " && $0 != "\n" }.flatMap { leadingCharacters.contains($0) ? $0 : nil }
     }
 
     /// The text as a CSV cell safe to open: a leading apostrophe, which spreadsheets read as « this
@@ -26,14 +26,12 @@ public enum SpreadsheetFormula {
     /// the content (SCDL): there the text cannot be neutralised, so it is refused where it is entered.
     /// Nil when the text is fine.
     public static func openDataRefusal(_ text: String, label: String) -> String? {
-        guard startsLikeFormula(text) else { return nil }
-        let sign = text.unicodeScalars.first { $0 != " " && $0 != "\n" }.map { scalar -> String in
-            switch scalar {
-            case "\t": "une tabulation"
-            case "\r": "un retour chariot"
-            default: "« \(scalar) »"
-            }
-        } ?? "un blanc"
+        guard let scalar = leadingSign(text) else { return nil }
+        let sign = switch scalar {
+        case "\t": "une tabulation"
+        case "\r": "un retour chariot"
+        default: "« \(scalar) »"
+        }
         return "« \(label) » ne peut pas commencer par \(sign) : ce texte est publié tel quel dans les fichiers open data (SCDL), "
             + "où un tableur le prendrait pour une formule. Commencez par une lettre ou un chiffre."
     }

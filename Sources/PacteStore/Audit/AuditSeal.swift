@@ -23,7 +23,7 @@ public struct AuditKey: Sendable {
     }
 
     func seal(_ text: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        hexString(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 
     func verifies(_ seal: String?, of text: String) -> Bool {

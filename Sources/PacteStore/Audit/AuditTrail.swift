@@ -131,6 +131,9 @@ public enum AuditTrail {
         var sealedSeen = false
         let wanted = Set(checkpoints.map(\.lastID))
         var seen: [Int64: (position: Int, hash: String)] = [:]
+        func broken(_ eventID: Int64, _ reason: String) -> Verification {
+            Verification(checked: checked, firstBroken: .init(eventID: eventID, reason: reason), unsealed: unsealed)
+        }
         while true {
             let page = try await AuditEventModel.query(on: db)
                 .filter(\.$id > after).sort(\.$id, .ascending).limit(pageSize).all()
@@ -138,20 +141,18 @@ public enum AuditTrail {
             for event in page {
                 let id = event.id ?? 0
                 if event.previousHash != expectedPrevious {
-                    return Verification(checked: checked, firstBroken: .init(
-                        eventID: id, reason: "le lien vers l'événement précédent est rompu (événement supprimé, inséré ou réordonné)"))
+                    return broken(id, "le lien vers l'événement précédent est rompu (événement supprimé, inséré ou réordonné)")
                 }
                 if hash(of: event) != event.hash {
-                    return Verification(checked: checked, firstBroken: .init(
-                        eventID: id, reason: "le contenu ne correspond plus à son empreinte (événement modifié)"))
+                    return broken(id, "le contenu ne correspond plus à son empreinte (événement modifié)")
                 }
                 if let key {
                     if event.seal == nil && !sealedSeen {
                         unsealed += 1
                     } else if !key.verifies(event.seal, of: event.hash) {
-                        return Verification(checked: checked, firstBroken: .init(eventID: id, reason: event.seal == nil
+                        return broken(id, event.seal == nil
                             ? "événement sans sceau après des événements scellés (ajouté sans la clé PACTE_AUDIT_KEY)"
-                            : "le sceau ne correspond pas (événement forgé, ou empreinte recalculée sans la clé PACTE_AUDIT_KEY)"), unsealed: unsealed)
+                            : "le sceau ne correspond pas (événement forgé, ou empreinte recalculée sans la clé PACTE_AUDIT_KEY)")
                     } else {
                         sealedSeen = true
                     }
@@ -165,18 +166,15 @@ public enum AuditTrail {
         for checkpoint in checkpoints {
             let when = "le point de contrôle du \(checkpoint.writtenAt.prefix(10))"
             if let key, checkpoint.seal != nil, !key.verifies(checkpoint.seal, of: checkpoint.sealedText) {
-                return Verification(checked: checked, firstBroken: .init(eventID: checkpoint.lastID,
-                    reason: "\(when) ne porte pas un sceau valide (fichier de points de contrôle falsifié, ou autre clé)"), unsealed: unsealed)
+                return broken(checkpoint.lastID, "\(when) ne porte pas un sceau valide (fichier de points de contrôle falsifié, ou autre clé)")
             }
             guard checkpoint.count > 0 else { continue }
             guard let head = seen[checkpoint.lastID] else {
-                return Verification(checked: checked, firstBroken: .init(eventID: checkpoint.lastID,
-                    reason: "l'événement n° \(checkpoint.lastID), dernier vu par \(when), a disparu (fin du journal supprimée)"), unsealed: unsealed)
+                return broken(checkpoint.lastID, "l'événement n° \(checkpoint.lastID), dernier vu par \(when), a disparu (fin du journal supprimée)")
             }
             if head.hash != checkpoint.lastHash || head.position != checkpoint.count {
-                return Verification(checked: checked, firstBroken: .init(eventID: checkpoint.lastID,
-                    reason: "le journal ne correspond plus à \(when) (\(checkpoint.count) événements jusqu'à celui-ci, \(head.position) aujourd'hui : journal réécrit)"),
-                    unsealed: unsealed)
+                return broken(checkpoint.lastID,
+                              "le journal ne correspond plus à \(when) (\(checkpoint.count) événements jusqu'à celui-ci, \(head.position) aujourd'hui : journal réécrit)")
             }
         }
         return Verification(checked: checked, firstBroken: nil, unsealed: unsealed, checkpoints: checkpoints.count)
@@ -184,6 +182,9 @@ public enum AuditTrail {
 }
 
 /// Lower-case hexadecimal SHA-256 of a text: audit hashes and stored API-token hashes.
-public func sha256Hex(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+public func sha256Hex(_ text: String) -> String { hexString(SHA256.hash(data: Data(text.utf8))) }
+
+/// Bytes (a digest, an HMAC) as lower-case hexadecimal.
+public func hexString(_ bytes: some Sequence<UInt8>) -> String {
+    bytes.map { String(format: "%02x", $0) }.joined()
 }

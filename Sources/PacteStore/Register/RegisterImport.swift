@@ -270,7 +270,7 @@ public enum RegisterImport {
                 hasher.update(data: data)
                 remaining -= Int64(data.count)
             }
-            return (size, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+            return (size, hexString(hasher.finalize()))
         } catch {
             throw SireneFileError("Lecture du fichier impossible (\(name)) : \(error.localizedDescription)")
         }

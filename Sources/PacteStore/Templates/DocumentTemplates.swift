@@ -30,7 +30,7 @@ public final class DocumentTemplateModel: Model, @unchecked Sendable {
         self.format = format
         self.fileName = fileName
         self.byteCount = data.count
-        self.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        self.sha256 = hexString(SHA256.hash(data: data))
     }
 }
 

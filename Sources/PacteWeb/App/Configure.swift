@@ -90,6 +90,12 @@ extension Application {
 }
 
 public enum PacteApp {
+    /// The names of this version's migrations not applied yet; nil when the migration log cannot be
+    /// read (an empty database). What `/ready` and the commands that need the current schema ask.
+    public static func pendingMigrations(_ app: Application) async -> [String]? {
+        try? await app.migrator.previewPrepareBatch().get().map { $0.0.name }
+    }
+
     /// Runs `body` with a configured application (migrated unless told), and always shuts it down:
     /// the commands and the benchmarks open applications this way.
     public static func run<T>(_ app: Application, migrate: Bool = true, _ body: (Application) async throws -> T) async throws -> T {

@@ -9,7 +9,7 @@ enum FrenchExcelCSV {
         Data([0xEF, 0xBB, 0xBF]) + (try CSVFile.data(header: sheet.header.map(SpreadsheetFormula.neutralised), rows: sheet.rows.map { $0.map(field) }, delimiter: ";"))
     }
 
-    static func field(_ cell: Spreadsheet.Cell) -> String {
+    private static func field(_ cell: Spreadsheet.Cell) -> String {
         switch cell {
         case .text(let text): SpreadsheetFormula.neutralised(text)
         case .integer(let value): String(value)

@@ -45,16 +45,14 @@ enum OperationsRoutes {
     /// instance started with `--no-migrate` on an older schema waits for `pacte migrate`.
     static func readiness(_ req: Request) async -> (ready: Bool, detail: String) {
         guard await DatabaseSetup.isReachable(req.db) else { return (false, "base de données injoignable") }
-        do {
-            let pending = try await req.application.migrator.previewPrepareBatch().get()
-            guard pending.isEmpty else {
-                let names = pending.prefix(3).map { $0.0.name }.joined(separator: ", ")
-                return (false, "\(pending.count) migration\(pending.count > 1 ? "s" : "") en attente (\(names)) : lancez pacte migrate")
-            }
-            return (true, "base joignable, migrations à jour")
-        } catch {
+        guard let pending = await PacteApp.pendingMigrations(req.application) else {
             return (false, "journal des migrations illisible : lancez pacte migrate")
         }
+        guard pending.isEmpty else {
+            let names = pending.prefix(3).joined(separator: ", ")
+            return (false, "\(pending.count) migration\(pending.count > 1 ? "s" : "") en attente (\(names)) : lancez pacte migrate")
+        }
+        return (true, "base joignable, migrations à jour")
     }
 
     /// This instance's connections as PostgreSQL counts them (by its `application_name`); the

@@ -57,17 +57,21 @@ enum Office {
     /// The `content.xml` of each file once LibreOffice Calc has opened it and saved it as ODS: what a
     /// user's spreadsheet holds, formulas included (`table:formula`). CSV files are read with formulas evaluated.
     static func openedAsODS(_ files: [(fileExtension: String, data: Data)]) async throws -> [String] {
-        var contents: [String] = []
-        for file in files {
-            let converted = try await convert([file], filter: "ods", outputExtension: "ods",
-                                              inputFilter: file.fileExtension == "csv" ? csvImportEvaluatingFormulas : nil)
-            let archive = try Archive(data: try #require(converted.first), accessMode: .read, pathEncoding: nil)
+        // One start of LibreOffice per import filter (CSV files need theirs), results put back in the files' order.
+        let csv = files.indices.filter { files[$0].fileExtension == "csv" }
+        let other = files.indices.filter { files[$0].fileExtension != "csv" }
+        var converted = [Data](repeating: Data(), count: files.count)
+        for (indices, filter) in [(csv, csvImportEvaluatingFormulas as String?), (other, nil)] where !indices.isEmpty {
+            let written = try await convert(indices.map { files[$0] }, filter: "ods", outputExtension: "ods", inputFilter: filter)
+            for (index, data) in zip(indices, written) { converted[index] = data }
+        }
+        return try converted.map { data in
+            let archive = try Archive(data: data, accessMode: .read, pathEncoding: nil)
             guard let entry = archive["content.xml"] else { throw OfficeError(description: "no content.xml in the ODS LibreOffice wrote") }
             var bytes = Data()
             _ = try archive.extract(entry) { bytes.append($0) }
-            contents.append(String(decoding: bytes, as: UTF8.self))
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return contents
     }
 
     /// The text of every paragraph of an ODS `content.xml`, entities decoded.
