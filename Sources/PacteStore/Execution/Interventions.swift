@@ -94,17 +94,28 @@ public enum Interventions {
         }
 
         /// Each funder's part of `amount` under the action (see `InterventionFunding`), with the organisation behind it.
-        public func parts(action: UUID, amount: Money) throws -> [(OrganisationModel, Money)] {
+        public func parts(action: UUID, amount: Money, year: Int? = nil) throws -> [(OrganisationModel, Money)] {
+            try split(action: action, amount: amount, year: year).parts.compactMap { part in
+                UUID(uuidString: part.funder.rawValue).flatMap { organisations[$0] }.map { ($0, part.amount) }
+            }
+        }
+
+        /// The plan's split of `amount` under the action, with what it leaves unfunded; throws the
+        /// French `InterventionFunding.Refusal` when the plan cannot say who pays.
+        public func split(action: UUID, amount: Money, year: Int? = nil) throws -> InterventionFunding.Split {
             guard let index = actionIndex[action], plan.actions.indices.contains(index) else { throw StoreError.notFound("Action") }
-            let split = try InterventionFunding.split(amount, regime: regime, action: plan.actions[index], funders: plan.funders)
-            return split.compactMap { part in UUID(uuidString: part.funder.rawValue).flatMap { organisations[$0] }.map { ($0, part.amount) } }
+            do {
+                return try InterventionFunding.split(amount, year: year, action: plan.actions[index], funders: plan.funders, regime: regime)
+            } catch let refusal as InterventionFunding.Refusal {
+                throw StoreError.conflict(refusal.description)
+            }
         }
     }
 
     static func fund(_ intervention: InterventionModel, amount: Money, on date: CivilDate, actor: Actor, tx: any Database) async throws {
         guard let convention = try await ConventionModel.find(intervention.$convention.id, on: tx) else { throw StoreError.notFound("Convention") }
         let funding = try await Funding(for: convention, on: tx)
-        try await commit(try funding.parts(action: intervention.$action.id, amount: amount), of: intervention, on: date, note: "", actor: actor, tx: tx)
+        try await commit(try funding.parts(action: intervention.$action.id, amount: amount, year: date.year), of: intervention, on: date, note: "", actor: actor, tx: tx)
     }
 
     /// An invoice above the quote: each funder's extra part (its part of the invoice less its part of
@@ -112,8 +123,8 @@ public enum Interventions {
     static func cover(_ intervention: InterventionModel, from quote: Money, to invoice: Money, on date: CivilDate, actor: Actor, tx: any Database) async throws {
         guard let convention = try await ConventionModel.find(intervention.$convention.id, on: tx) else { throw StoreError.notFound("Convention") }
         let funding = try await Funding(for: convention, on: tx)
-        let before = try funding.parts(action: intervention.$action.id, amount: quote)
-        let extras = try funding.parts(action: intervention.$action.id, amount: invoice).compactMap { organisation, part -> (OrganisationModel, Money)? in
+        let before = try funding.parts(action: intervention.$action.id, amount: quote, year: date.year)
+        let extras = try funding.parts(action: intervention.$action.id, amount: invoice, year: date.year).compactMap { organisation, part -> (OrganisationModel, Money)? in
             let held = before.first { $0.0.id == organisation.id }?.1 ?? .zero
             let extra = try part.subtracting(held)
             return extra.cents > 0 ? (organisation, extra) : nil

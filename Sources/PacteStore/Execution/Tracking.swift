@@ -46,9 +46,11 @@ public enum Tracking {
             let prescribed = intervention.acceptedOn.map { min(entered, YearMonth($0)) } ?? entered
             var parts = (commitmentsByIntervention[intervention.id] ?? []).map { (name($0.funderID), Money(cents: $0.amountCents)) }
             if parts.isEmpty, intervention.status == .quoted {
-                // Not accepted yet: the parts it would commit, for the prescriptions column.
+                // Not accepted yet: the parts it would commit, for the prescriptions column. A service
+                // the plan cannot fund (its page says why) prescribes nothing.
                 if funding == nil { funding = try await Interventions.Funding(for: convention, on: db) }
-                parts = try funding!.parts(action: intervention.actionID, amount: Money(cents: intervention.quoteCents))
+                parts = ((try? funding!.parts(action: intervention.actionID, amount: Money(cents: intervention.quoteCents),
+                                              year: (intervention.acceptedOn ?? CivilDate(instant: intervention.createdAt)).year)) ?? [])
                     .filter { $0.0.kind != .company }.map { ($0.0.shortName ?? $0.0.name, $0.1) }
             }
             for (funder, amount) in parts {

@@ -17,6 +17,10 @@ enum FundingNotice {
         var provider: OrganisationModel?
         var amount: Money
         var parts: [(OrganisationModel, Money)]
+        /// What the action's plan leaves unpaid of the amount (the whole amount when it cannot say).
+        var unfunded: Money
+        /// Why the plan cannot say who pays, in French.
+        var refusal: String?
         var publicAid: Money
         var date: CivilDate
         var regulation: DeMinimisRegulation
@@ -37,6 +41,11 @@ enum FundingNotice {
         func funderName(_ organisation: OrganisationModel) -> String {
             organisation.kind == .company ? "Reste à la charge de l'entreprise" : organisation.name
         }
+
+        /// The rows of the funding table, the unfunded rest last, so that they add up to the amount.
+        var rows: [(name: String, amount: Money)] {
+            parts.map { (funderName($0.0), $0.1) } + (unfunded.isZero ? [] : [("Non couvert par le plan de financement", unfunded)])
+        }
     }
 
     static func facts(_ intervention: InterventionModel, convention: ConventionModel, on db: any Database) async throws -> Facts {
@@ -45,24 +54,34 @@ enum FundingNotice {
         var provider: OrganisationModel?
         if let service = try await intervention.$service.get(on: db) { provider = try await service.$provider.get(on: db) }
         let amount = Money(cents: intervention.invoiceCents ?? intervention.quoteCents)
-        let parts = try await Interventions.Funding(for: convention, on: db).parts(action: try action.requireID(), amount: amount)
-        let publicAid = try parts.filter { $0.0.kind != .company }.reduce(Money.zero) { try $0.adding($1.1) }
         let date = intervention.acceptedOn ?? .today()
+        let funding = try await Interventions.Funding(for: convention, on: db)
+        var parts: [(OrganisationModel, Money)] = []
+        var unfunded = amount
+        var refusal: String?
+        do {
+            let split = try funding.split(action: try action.requireID(), amount: amount, year: date.year)
+            parts = try funding.parts(action: try action.requireID(), amount: amount, year: date.year)
+            unfunded = split.unfunded
+        } catch StoreError.conflict(let message) {
+            refusal = message
+        }
+        let publicAid = try parts.filter { $0.0.kind != .company }.reduce(Money.zero) { try $0.adding($1.1) }
         let basis = intervention.invoiceCents != nil
             ? "montant facturé\(intervention.invoiceNumber.map { " (facture n° \($0))" } ?? "")"
             : "montant du devis"
         return Facts(intervention: intervention, convention: convention, company: company, action: action, provider: provider, amount: amount,
-                     parts: parts, publicAid: publicAid, date: date, regulation: DeMinimisRegulation.applicable(on: date), basis: basis)
+                     parts: parts, unfunded: unfunded, refusal: refusal, publicAid: publicAid, date: date, regulation: DeMinimisRegulation.applicable(on: date), basis: basis)
     }
 
     static func page(_ intervention: InterventionModel, convention: ConventionModel, viewer: Viewer, templates: [DocumentTemplateModel] = [],
                      on db: any Database) async throws -> Page {
         let facts = try await facts(intervention, convention: convention, on: db)
-        let (company, provider, amount, parts) = (facts.company, facts.provider, facts.amount, facts.parts)
+        let (company, provider, amount) = (facts.company, facts.provider, facts.amount)
         let base = "/conventions/\(try convention.requireID())"
         let interventionPath = "\(base)/prestations/\(try intervention.requireID())"
-        let rows: [Node<HTML.TableContext>] = parts.map { organisation, part in
-            .tr(.th(.attribute(named: "scope", value: "row"), .text(facts.funderName(organisation))),
+        let rows: [Node<HTML.TableContext>] = facts.rows.map { name, part in
+            .tr(.th(.attribute(named: "scope", value: "row"), .text(name)),
                 .td(.class("num"), .text(UI.percent(part, of: amount))),
                 .td(.class("num"), .text(FrenchFormat.money(part))))
         }
@@ -79,6 +98,7 @@ enum FundingNotice {
                 .dt(.text("Montant")), .dd(.text("\(FrenchFormat.money(amount)) \(convention.taxRegime.label), \(facts.basis)")),
                 .dt(.text("Étape")), .dd(.text(InterventionPages.history(intervention)))),
             .h2(.text("Qui finance cette prestation")),
+            .unwrap(facts.refusal) { .p(.class("error"), .text($0)) },
             .div(.class("table-wrap"), .table(
                 .caption(.text("Répartition du financement de la prestation")),
                 .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Financeur")),
@@ -111,8 +131,9 @@ enum FundingNotice {
                     OfficeTable.Row(["Étape", InterventionPages.history(facts.intervention)])]
         doc.table(OfficeTable(columns: [.init("Rubrique", width: 1), .init("Détail", width: 3)], rows: details))
         doc.heading("Qui finance cette prestation")
-        let rows = facts.parts.map { organisation, part in
-            OfficeTable.Row([facts.funderName(organisation), UI.percent(part, of: facts.amount), FrenchFormat.money(part)])
+        if let refusal = facts.refusal { doc.paragraph(refusal) }
+        let rows = facts.rows.map { name, part in
+            OfficeTable.Row([name, UI.percent(part, of: facts.amount), FrenchFormat.money(part)])
         }
         doc.table(OfficeTable(caption: "Répartition du financement de la prestation",
                               columns: [.init("Financeur", width: 4), .init("Part", numeric: true, width: 1), .init("Montant", numeric: true, width: 2)],

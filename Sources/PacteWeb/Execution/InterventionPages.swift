@@ -531,6 +531,32 @@ enum InterventionPages {
         return input
     }
 
+    /// What accepting the quote will commit, read from the action's plan before the user confirms:
+    /// each public funder's part, what the plan leaves unfunded, or why it cannot fund the service.
+    static func acceptancePreview(_ intervention: InterventionModel, convention: ConventionModel, on db: any Database) async throws -> String {
+        let funding = try await Interventions.Funding(for: convention, on: db)
+        let amount = Money(cents: intervention.quoteCents)
+        let year = CivilDate.today().year
+        do {
+            let split = try funding.split(action: intervention.$action.id, amount: amount, year: year)
+            let parts = try funding.parts(action: intervention.$action.id, amount: amount, year: year)
+            let publicParts = parts.filter { $0.0.kind != .company }
+                .map { "\($0.0.shortName ?? $0.0.name) \(FrenchFormat.money($0.1))" }
+            var text = publicParts.isEmpty
+                ? "Le plan de financement ne met aucun fonds public sur cette prestation."
+                : "À l'acceptation, le plan de financement engage : \(FrenchText.list(publicParts))."
+            if let company = parts.first(where: { $0.0.kind == .company }) {
+                text += " Reste à la charge de l'entreprise : \(FrenchFormat.money(company.1))."
+            }
+            if !split.unfunded.isZero {
+                text += " Attention : \(FrenchFormat.money(split.unfunded)) de ce devis ne sont couverts par aucune part du plan."
+            }
+            return text
+        } catch StoreError.conflict(let message) {
+            return "Attention : " + message
+        }
+    }
+
     static func stepForm(_ req: Request, step: InterventionStep, state: FormState, convention: ConventionModel,
                          intervention: InterventionModel) async throws -> Page {
         let id = try convention.requireID()
@@ -538,9 +564,10 @@ enum InterventionPages {
         let title = "\(stepLabel(step)) — \(intervention.label)"
         let segment = stepSegments.first { $0.step == step }!.segment
         let possible = nextSteps(intervention.status).contains { $0.step == step }
-        let intro = possible
+        var intro = possible
             ? "\(company?.name ?? "—") · devis de \(FrenchFormat.money(Money(cents: intervention.quoteCents))) · étape actuelle : \(intervention.status.label)."
             : "Cette étape n'est pas possible : la prestation est « \(intervention.status.label) »."
+        if step == .accept, possible { intro += " " + (try await acceptancePreview(intervention, convention: convention, on: req.db)) }
         return FormPages.formPage(title: title, crumbs: crumbs(convention, stepLabel(step)), state: state, fields: stepFields(step),
                                   action: "/conventions/\(id)/prestations/\(try intervention.requireID())/\(segment)",
                                   back: "/conventions/\(id)/execution#prestation-\(try intervention.requireID())", viewer: try req.viewer(),

@@ -96,25 +96,125 @@ struct ExecutionRulesTests {
     }
 }
 
-@Suite("Financement d'une prestation par les parts de son action")
+@Suite("Financement d'une prestation par le plan de son action, quel que soit le genre de part")
 struct InterventionFundingTests {
-    @Test("Sézanne 2.c (25 % / 25 % / 50 %) appliqué à un parcours de 6 000 € ; une part fixe ou sans montant ne s'applique pas à une prestation")
-    func sezanneParcours() throws {
-        let root = Repository.root
-        let plan = try PlanFile.decode(try Data(contentsOf: root.appendingPathComponent("examples/sezanne.json")))
+    static let sezanne = Result { try PlanFile.decode(try Data(contentsOf: Repository.root.appendingPathComponent("examples/sezanne.json"))) }
+
+    static func names(_ split: InterventionFunding.Split, _ plan: ConventionPlan) -> [String: Money] {
+        Dictionary(uniqueKeysWithValues: split.parts.map { (plan.funder($0.funder)?.displayName ?? "", $0.amount) })
+    }
+
+    @Test("Sézanne 2.c (25 % / 25 % / 50 %) appliqué à un parcours de 6 000 €")
+    func percentages() throws {
+        let plan = try Self.sezanne.get()
         let action = try #require(plan.actions.first { $0.code == "2.c" })
-        let parts = try InterventionFunding.split(Money(cents: 6_000_00), regime: .ht, action: action, funders: plan.funders)
-        let byName = Dictionary(uniqueKeysWithValues: parts.map { (plan.funder($0.funder)?.displayName ?? "", $0.amount) })
-        #expect(byName == ["Ville de Sézanne": Money(cents: 1_500_00), "Entreprise": Money(cents: 1_500_00), "Région GE": Money(cents: 3_000_00)])
+        let split = try InterventionFunding.split(Money(cents: 6_000_00), action: action, funders: plan.funders)
+        #expect(Self.names(split, plan) == ["Ville de Sézanne": Money(cents: 1_500_00), "Entreprise": Money(cents: 1_500_00), "Région GE": Money(cents: 3_000_00)])
+        #expect(split.unfunded == .zero)
+    }
 
-        let fixedOnly = PlannedAction(code: "x", title: "x", lines: [], shares: [.funder("a", .fixed(Money(cents: 1_000_00))), .funder("b", .undetermined)])
+    @Test("Parts en montants fixes : la ressource dédiée (1 750 € + 1 750 € sur 3 500 €) paie chaque prestation à moitié ; 360° Relance (2 250 € + 2 625 € sur 4 875 €)")
+    func fixedAmounts() throws {
+        let plan = try Self.sezanne.get()
+        let resource = try #require(plan.actions.first { $0.lines.first?.label == "Ressource dédiée à la ville de Sézanne" })
+        let split = try InterventionFunding.split(Money(cents: 700_00), action: resource, funders: plan.funders)
+        #expect(Self.names(split, plan) == ["CCIM": Money(cents: 350_00), "Ville de Sézanne": Money(cents: 350_00)])
+
+        let relance = try #require(plan.actions.first { $0.code == "2.d" })
+        let one = try InterventionFunding.split(Money(cents: 1_625_00), action: relance, funders: plan.funders)
+        // 1 625 × 2 250 / 4 875 = 750 ; 1 625 × 2 625 / 4 875 = 875.
+        #expect(Self.names(one, plan) == ["CCIM": Money(cents: 750_00), "Ville de Sézanne": Money(cents: 875_00)])
+        #expect(one.funded == Money(cents: 1_625_00))
+    }
+
+    @Test("Un plan qui ne couvre pas tout le coût laisse le reste à part : 3 350 € d'un financeur sur 3 550 €")
+    func unfundedRest() throws {
+        let funders = [Funder(id: "ccim", name: "CCIM")]
+        let lines = [CostLine(id: "l", label: "Partenariat et communication", pricing: .forfait(Money(cents: 3_550_00)))]
+        let action = PlannedAction(code: "3.c", title: "Communication", lines: lines, shares: [.funder("ccim", .fixed(Money(cents: 3_350_00)))])
+        let split = try InterventionFunding.split(Money(cents: 355_00), action: action, funders: funders)
+        #expect(split.parts.map(\.amount) == [Money(cents: 335_00)])
+        #expect(split.unfunded == Money(cents: 20_00))
+    }
+
+    @Test("Un coût sur devis garde les pourcentages ; avec des montants fixes ou sans part chiffrée, le refus est dit en français")
+    func refusals() throws {
+        let plan = try Self.sezanne.get()
+        let diagnostic = try #require(plan.actions.first { $0.code == "1.a" })
+        let split = try InterventionFunding.split(Money(cents: 1_000_00), action: diagnostic, funders: plan.funders)
+        #expect(Self.names(split, plan) == ["Ville de Sézanne": Money(cents: 200_00), "Région GE": Money(cents: 800_00)])
+
         let funders = [Funder(id: "a", name: "A"), Funder(id: "b", name: "B")]
-        #expect(try InterventionFunding.split(Money(cents: 300_00), regime: .ht, action: fixedOnly, funders: funders).isEmpty)
+        let onQuote = [CostLine(id: "l", label: "Étude", pricing: .onQuote)]
+        let fixed = PlannedAction(code: "x", title: "Étude", lines: onQuote, shares: [.funder("a", .fixed(Money(cents: 1_000_00)))])
+        #expect(throws: InterventionFunding.Refusal.costUnknown(action: fixed.displayName)) {
+            try InterventionFunding.split(Money(cents: 300_00), action: fixed, funders: funders)
+        }
+        let priced = [CostLine(id: "l", label: "Étude", pricing: .forfait(Money(cents: 900_00)))]
+        let unknown = PlannedAction(code: "y", title: "Étude", lines: priced, shares: [.funder("b", .undetermined)])
+        #expect(throws: InterventionFunding.Refusal.noShare(action: unknown.displayName)) {
+            try InterventionFunding.split(Money(cents: 300_00), action: unknown, funders: funders)
+        }
+        #expect(InterventionFunding.Refusal.costUnknown(action: "x").description.contains("sur devis"))
+    }
 
-        // Odd cents go by largest remainder: 100,01 € at 50 % / remainder.
-        let halves = PlannedAction(code: "y", title: "y", lines: [], shares: [.funder("a", .percentage(.percent(50))), .funder("b", .remainder)])
-        let split = try InterventionFunding.split(Money(cents: 100_01), regime: .ht, action: halves, funders: funders)
-        #expect(split.map(\.amount).reduce(Money.zero, +) == Money(cents: 100_01))
+    @Test("Un plafond réduit la part à ce qu'il laisse : 50 % plafonnés à 1 000 € sur 4 000 €, le reste au solde")
+    func caps() throws {
+        let funders = [Funder(id: "a", name: "A"), Funder(id: "b", name: "B")]
+        let lines = [CostLine(id: "l", label: "Salon", pricing: .forfait(Money(cents: 4_000_00)))]
+        let capped = Share(payer: .funder("a"), size: .percentage(.percent(50)), cap: Cap(limit: .amount(Money(cents: 1_000_00))))
+        let action = PlannedAction(code: "z", title: "Salon", lines: lines, shares: [capped, .funder("b", .remainder)])
+        let split = try InterventionFunding.split(Money(cents: 400_00), action: action, funders: funders)
+        #expect(split.parts.map(\.amount) == [Money(cents: 100_00), Money(cents: 300_00)])
+    }
+
+    /// A random action: forfait lines and shares of every kind, drawn from plain integers.
+    static func action(lines: [Int64], shares: [Int64]) -> PlannedAction {
+        let costLines = lines.enumerated().map { CostLine(id: "l\($0.offset)", label: "Ligne \($0.offset)", pricing: .forfait(Money(cents: $0.element))) }
+        var hasRemainder = false
+        let planShares = shares.enumerated().map { index, value -> Share in
+            let funder = FunderID("f\(index % 4)")
+            switch value % 6 {
+            case 0: return .funder(funder, .percentage(.percent(value % 60 + 1)))
+            case 1: return .funder(funder, .fixed(Money(cents: value % 2_000_000 + 1)))
+            case 2 where !hasRemainder:
+                hasRemainder = true
+                return .funder(funder, .remainder)
+            case 3:
+                let pool = ProrataGroup(quantity: "population", year: 2024, members: [.init(funder: "f2", weight: value % 900 + 1), .init(funder: "f3", weight: value % 70 + 1)])
+                return Share(payer: .prorata(pool), size: .fixed(Money(cents: value % 3_000_000 + 1)))
+            case 4:
+                return Share(payer: .funder(funder), size: .percentage(.percent(value % 80 + 1)), cap: Cap(limit: .amount(Money(cents: value % 500_000 + 1))))
+            default:
+                return .funder(funder, .fixed(Money(cents: value % 50_000 + 1)), condition: "si le conseil le vote")
+            }
+        }
+        return PlannedAction(code: "p", title: "Aléatoire", lines: costLines, shares: planShares)
+    }
+
+    @Test("Propriété : pour tout plan, les parts d'une prestation et le reste non financé font son montant, et chaque part suit à un centime près la proportion que le plan donne au financeur")
+    func proportionsProperty() async {
+        let funders = (0..<4).map { Funder(id: FunderID("f\($0)"), name: "F\($0)") }
+        await propertyCheck(count: 500, input: Gen.int64(in: 1...10_000_000_00), Gen.int64(in: 1_00...5_000_000_00).array(of: 1...4),
+                            Gen.int64(in: 0...1_000_000_000).array(of: 1...6)) { price, lines, shares in
+            let action = Self.action(lines: lines, shares: shares)
+            let split: InterventionFunding.Split
+            do { split = try InterventionFunding.split(Money(cents: price), action: action, funders: funders) } catch {
+                Issue.record("refused: \(error)")
+                return
+            }
+            #expect(split.funded + split.unfunded == Money(cents: price))
+            let result = try! ConventionPlan(title: "p", funders: funders, actions: [action]).evaluate().actions[0]
+            let cost = Int128(result.cost.cents)
+            let funded = funders.map { Int128(result.amount(for: $0.id).cents) }.reduce(0, +)
+            let base = max(cost, funded)
+            for funder in funders {
+                let part = Int128(split.parts.first { $0.funder == funder.id }?.amount.cents ?? 0)
+                let exact = Int128(price) * Int128(result.amount(for: funder.id).cents)
+                // |part − price × share / base| < 1 cent, in integers.
+                #expect(abs(part * base - exact) < base)
+            }
+        }
     }
 }
 
