@@ -87,7 +87,7 @@ func loadDemo(_ app: Application) async throws -> DemoData.Report {
     let hash = try await app.password.async.hash(password)
     let reference = try await ReferenceData.load(on: app.db)
     print("Référentiels chargés : \(reference.communes) communes, \(reference.epci) EPCI, \(reference.naf) codes NAF.")
-    return try await DemoData.load(on: app.db, password: password, hash: hash)
+    return try await DemoData.load(on: app.db, password: password, hash: hash, execution: true)
 }
 
 struct ServeCommand: AsyncParsableCommand {

@@ -111,7 +111,15 @@ public enum DemoData {
 
     /// Loads the demo conventions once (a second call reports `alreadyLoaded`), in one transaction.
     /// `hash` turns the generated demo password into a stored hash.
-    public static func load(on db: any Database, password: String, hash: String) async throws -> Report {
+    /// With `execution`, each convention also gets a year and a half of execution (`DemoExecution`),
+    /// played after the conventions are written, through the same operations as the screens.
+    public static func load(on db: any Database, password: String, hash: String, execution: Bool = false) async throws -> Report {
+        let report = try await loadConventions(on: db, password: password, hash: hash)
+        if execution { try await DemoExecution.play(on: db) }
+        return report
+    }
+
+    static func loadConventions(on db: any Database, password: String, hash: String) async throws -> Report {
         if try await ConventionModel.query(on: db).filter(\.$isDemo == true).count() > 0 {
             var report = Report()
             report.alreadyLoaded = true

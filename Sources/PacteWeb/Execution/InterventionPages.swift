@@ -204,6 +204,7 @@ enum InterventionPages {
                     .a(.class("button secondary"), .href("\(base)/enveloppes/nouvelle"), .text("Créer une enveloppe")),
                     .a(.class("button secondary"), .href("\(base)/engagements/nouveau"), .text("Engager des fonds")))),
                  .a(.class("button secondary"), .href(base), .text("Retour à la convention"))),
+            summary(view.tracking),
             .h2(.id("enveloppes"), .text("Enveloppes")),
             envelopes(view),
             .h2(.id("engagements"), .text("Engagements hors prestations")),
@@ -218,6 +219,18 @@ enum InterventionPages {
         return Page(title: "Exécution — \(view.convention.title)", section: .conventions, viewer: viewer,
                     breadcrumbs: [("Tableau de bord", "/"), ("Conventions", "/conventions"), (view.convention.title, base), ("Exécution", nil)],
                     content: content)
+    }
+
+    /// The convention's execution at a glance, every service and year included: the totals of the tracking table.
+    static func summary(_ tracking: TrackingTable) -> BodyNode {
+        let rows = tracking.rows
+        func total(_ column: (TrackingTable.Row) -> Money) -> Money { (try? Money.sum(rows.map(column))) ?? .zero }
+        let figures: [(String, String, Money)] = [("engage", "Fonds engagés", total(\.committed)), ("realise", "Réalisé", total(\.delivered)),
+                                                  ("facture", "Facturé", total(\.invoiced)), ("paye", "Payé", total(\.paid))]
+        return .dl(.class("facts execution-summary"), .id("synthese"), .group(figures.map { key, label, amount in
+            .group(.dt(.text(label)), .dd(.class("num"), .attribute(named: "data-figure", value: key),
+                                          .attribute(named: "data-amount", value: amount.decimalString), .text(FrenchFormat.money(amount))))
+        }))
     }
 
     static func envelopes(_ view: ExecutionView) -> BodyNode {

@@ -47,7 +47,7 @@ struct Fixture: Sendable {
 let demoPassword = "mot-de-passe-de-demo"
 
 /// A fresh database (a temporary SQLite file, or an emptied PostgreSQL schema), migrated and holding the demo data.
-func withFreshDatabase<T>(_ engine: Engine, demo: Bool = true, _ body: (Fixture) async throws -> T) async throws -> T {
+func withFreshDatabase<T>(_ engine: Engine, demo: Bool = true, execution: Bool = false, _ body: (Fixture) async throws -> T) async throws -> T {
     let location: DatabaseLocation
     switch engine {
     case .sqlite:
@@ -68,7 +68,7 @@ func withFreshDatabase<T>(_ engine: Engine, demo: Bool = true, _ body: (Fixture)
             try await app.autoMigrate()
             if demo {
                 let hash = try await app.password.async.hash(demoPassword)
-                _ = try await DemoData.load(on: app.db, password: demoPassword, hash: hash)
+                _ = try await DemoData.load(on: app.db, password: demoPassword, hash: hash, execution: execution)
             }
         }
         let result = try await body(Fixture(location: location, password: demoPassword))
@@ -87,8 +87,8 @@ func cleanSQLite(_ path: String) {
 }
 
 /// A configured application on a fresh database holding the demo data.
-func withDemo<T>(_ engine: Engine, _ body: (Application) async throws -> T) async throws -> T {
-    try await withFreshDatabase(engine) { fixture in try await withPacte(fixture.location, body) }
+func withDemo<T>(_ engine: Engine, execution: Bool = false, _ body: (Application) async throws -> T) async throws -> T {
+    try await withFreshDatabase(engine, execution: execution) { fixture in try await withPacte(fixture.location, body) }
 }
 
 /// A configured application on `location` (no migration), shut down after `body`.
