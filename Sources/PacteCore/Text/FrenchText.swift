@@ -27,46 +27,4 @@ public enum FrenchText {
 
     /// « text » with narrow no-break spaces inside the guillemets.
     public static func quoted(_ text: String) -> String { "«\(narrowSpace)\(text)\(narrowSpace)»" }
-
-    /// Puts the no-break spaces of French typography into a text written with ordinary spaces (or
-    /// none): inside « », before ; ! ? % (narrow) and before : (no-break). Applied to whole pages,
-    /// so it leaves alone what is not French prose: a colon inside a word or number (`10:30`,
-    /// `https://`), a ? or ! that starts or follows no letter.
-    public static func typeset(_ text: String) -> String {
-        guard text.contains(where: { "«»;:!?%".contains($0) }) else { return text }
-        var out: [Character] = []
-        out.reserveCapacity(text.count + 8)
-        let chars = Array(text)
-        for (i, c) in chars.enumerated() {
-            switch c {
-            case "«":
-                out.append(c)
-                if i + 1 < chars.count, chars[i + 1] != "\u{202F}", chars[i + 1] != "\u{00A0}" {
-                    out.append("\u{202F}")
-                }
-            case "»", ";", "!", "?", "%", ":":
-                let previous = out.last
-                let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
-                if c == "»" || c == "%" || afterWord(previous) && (c != ":" || next == nil || next == " " || next == "\n") {
-                    if previous == " " { out.removeLast() }
-                    if let last = out.last, last != "\u{202F}", last != "\u{00A0}", last != "«", last != "\n" {
-                        out.append(c == ":" ? "\u{00A0}" : "\u{202F}")
-                    }
-                }
-                out.append(c)
-            case " " where out.last == "\u{202F}" && out.dropLast().last == "«":
-                continue
-            default:
-                out.append(c)
-            }
-        }
-        return String(out)
-    }
-
-    private static func afterWord(_ c: Character?) -> Bool {
-        guard var c else { return false }
-        if c == " " { return true }
-        if c == "\u{202F}" || c == "\u{00A0}" { c = "a" }
-        return c.isLetter || c.isNumber || c == ")" || c == "»" || c == "€" || c == "."
-    }
 }
