@@ -59,18 +59,11 @@ public enum DemoExecution {
         ],
     ]
 
-    /// A SIREN that passes Luhn, built from a serial number (the demo's own range, 9xx…).
-    static func siren(_ serial: Int) throws -> Siren {
-        let prefix = "9" + String(format: "%07d", serial)
-        for check in 0...9 { if let siren = try? Siren(prefix + String(check)) { return siren } }
-        throw StoreError.corrupt("démo : aucun SIREN valide pour \(serial)")
-    }
+    /// A SIREN in the demo's own range (9000…), from a serial number.
+    static func siren(_ serial: Int) throws -> Siren { try Siren.completing(90_000_000 + serial) }
 
-    /// A SIRET (head office, NIC 00011 + Luhn digit) of `siren`.
-    static func siret(_ siren: Siren) throws -> Siret {
-        for check in 0...9 { if let siret = try? Siret(siren.digits + "0001" + String(check)) { return siret } }
-        throw StoreError.corrupt("démo : aucun SIRET valide pour \(siren.digits)")
-    }
+    /// The SIRET of `siren`'s head office (NIC 0001 and its key).
+    static func siret(_ siren: Siren) throws -> Siret { try Siret.completing(siren, establishment: 1) }
 
     /// Plays the execution of every demo convention that has none yet.
     public static func play(on db: any Database, today: CivilDate = .today()) async throws {
@@ -312,15 +305,15 @@ public enum DemoExecution {
             let (commune, label, postal) = communes[i % communes.count]
             let values: [String: String] = [
                 "siren": siren.digits, "nic": "00011", "siret": try siret(siren).digits, "statutDiffusionEtablissement": "O",
-                "dateCreationEtablissement": iso(created), "trancheEffectifsEtablissement": bands[i % bands.count],
+                "dateCreationEtablissement": created.isoString, "trancheEffectifsEtablissement": bands[i % bands.count],
                 "anneeEffectifsEtablissement": bands[i % bands.count] == "NN" ? "" : String(today.year - 1),
                 "etablissementSiege": "true", "activitePrincipaleEtablissement": nafs[i % nafs.count],
                 "nomenclatureActivitePrincipaleEtablissement": "NAFRev2", "codeCommuneEtablissement": commune,
                 "libelleCommuneEtablissement": label, "codePostalEtablissement": postal, "numeroVoieEtablissement": String(i % 40 + 1),
                 "typeVoieEtablissement": "RUE", "libelleVoieEtablissement": ["DE LA GARE", "DU MARCHE", "DES ECOLES", "JEAN JAURES"][i % 4],
-                "etatAdministratifEtablissement": closed ? "F" : "A", "dateDebut": iso(closed ? created.adding(days: 40) : created),
+                "etatAdministratifEtablissement": closed ? "F" : "A", "dateDebut": (closed ? created.adding(days: 40) : created).isoString,
                 "denominationUsuelleEtablissement": "DEMO \(["BOULANGERIE", "RESTAURANT", "PLOMBERIE", "LOGICIELS", "COIFFURE", "MODE", "FOURNIL", "TRANSPORTS"][i % 8]) \(i + 1)",
-                "dateDernierTraitementEtablissement": iso(today) + "T00:00:00",
+                "dateDernierTraitementEtablissement": today.isoString + "T00:00:00",
             ]
             lines.append(header.map { values[$0] ?? "" }.joined(separator: ","))
         }
@@ -331,9 +324,5 @@ public enum DemoExecution {
             try? FileManager.default.removeItem(atPath: RegisterImport.rejectsFilePath(for: path))
         }
         _ = try await RegisterImport.run(path: path, on: db, startedBy: "démonstration")
-    }
-
-    static func iso(_ date: CivilDate) -> String {
-        String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
     }
 }

@@ -95,9 +95,12 @@ public enum Interventions {
 
         /// Each funder's part of `amount` under the action (see `InterventionFunding`), with the organisation behind it.
         public func parts(action: UUID, amount: Money, year: Int? = nil) throws -> [(OrganisationModel, Money)] {
-            try split(action: action, amount: amount, year: year).parts.compactMap { part in
-                UUID(uuidString: part.funder.rawValue).flatMap { organisations[$0] }.map { ($0, part.amount) }
-            }
+            organisations(of: try split(action: action, amount: amount, year: year))
+        }
+
+        /// The organisation behind each part of a split.
+        public func organisations(of split: InterventionFunding.Split) -> [(OrganisationModel, Money)] {
+            split.parts.compactMap { part in UUID(uuidString: part.funder.rawValue).flatMap { organisations[$0] }.map { ($0, part.amount) } }
         }
 
         /// The plan's split of `amount` under the action, with what it leaves unfunded; throws the

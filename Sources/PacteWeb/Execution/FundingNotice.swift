@@ -61,7 +61,7 @@ enum FundingNotice {
         var refusal: String?
         do {
             let split = try funding.split(action: try action.requireID(), amount: amount, year: date.year)
-            parts = try funding.parts(action: try action.requireID(), amount: amount, year: date.year)
+            parts = funding.organisations(of: split)
             unfunded = split.unfunded
         } catch StoreError.conflict(let message) {
             refusal = message

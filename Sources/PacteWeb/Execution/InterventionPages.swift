@@ -552,7 +552,7 @@ enum InterventionPages {
         let year = CivilDate.today().year
         do {
             let split = try funding.split(action: intervention.$action.id, amount: amount, year: year)
-            let parts = try funding.parts(action: intervention.$action.id, amount: amount, year: year)
+            let parts = funding.organisations(of: split)
             let publicParts = parts.filter { $0.0.kind != .company }
                 .map { "\($0.0.shortName ?? $0.0.name) \(FrenchFormat.money($0.1))" }
             var text = publicParts.isEmpty
